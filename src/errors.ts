@@ -1,0 +1,81 @@
+// Errors with stable string codes. Messages may change; codes may not. Imports nothing.
+
+/** Every code this project can raise. Closed: adding one means adding it to docs/errors.md too. */
+export const ERROR_CODES = [
+  // input
+  'INVALID_JSON',
+  'INVALID_INPUT',
+  'BODY_TOO_LARGE',
+  'USAGE',
+  'NOT_FOUND',
+  'UNAUTHORIZED',
+  // JSON-LD and the data model
+  'CONTEXT_NOT_ALLOWED',
+  'JSONLD_INVALID',
+  'DATA_MODEL_INVALID',
+  'SCHEMA_UNKNOWN',
+  'SCHEMA_INVALID',
+  // DIDs and keys
+  'DID_INVALID',
+  'DID_METHOD_UNSUPPORTED',
+  'DID_NOT_FOUND',
+  'DID_RESOLUTION_FAILED',
+  'VERIFICATION_METHOD_NOT_FOUND',
+  'KEY_NOT_FOUND',
+  'KEY_UNSUPPORTED',
+  'SECRET_INVALID',
+  // proofs
+  'PROOF_MISSING',
+  'PROOF_INVALID',
+  'CRYPTOSUITE_UNSUPPORTED',
+  'ALG_UNSUPPORTED',
+  'JWT_MALFORMED',
+  'MEDIA_TYPE_INVALID',
+  'ISSUER_MISMATCH',
+  'PROOF_PURPOSE_INVALID',
+  'CHALLENGE_MISMATCH',
+  'DOMAIN_MISMATCH',
+  // validity and status
+  'NOT_YET_VALID',
+  'EXPIRED',
+  'STATUS_REVOKED',
+  'STATUS_SUSPENDED',
+  'STATUS_UNAVAILABLE',
+  'STATUS_LIST_INVALID',
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+/** Base class: a stable `code`, the evidence behind it, and the `cause` passed through. */
+export class DppError extends Error {
+  readonly code: ErrorCode;
+  readonly evidence: Record<string, unknown> | undefined;
+
+  constructor(code: ErrorCode, message: string, options: { evidence?: Record<string, unknown>; cause?: unknown } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = new.target.name;
+    this.code = code;
+    this.evidence = options.evidence;
+  }
+
+  toJSON(): { code: ErrorCode; message: string; evidence?: Record<string, unknown> } {
+    return { code: this.code, message: this.message, ...(this.evidence ? { evidence: this.evidence } : {}) };
+  }
+}
+
+/** The caller sent something malformed, oversized or not allowed. */
+export class InputError extends DppError {}
+/** A JSON-LD context, term or the VC data model was violated. */
+export class DataModelError extends DppError {}
+/** A DID or key could not be resolved or used. */
+export class DidError extends DppError {}
+/** A proof, signature or claim failed verification. */
+export class VerificationError extends DppError {}
+/** The caller is not authorised. */
+export class AuthError extends DppError {}
+/** The requested thing does not exist. */
+export class NotFoundError extends DppError {}
+
+export function isDppError(value: unknown): value is DppError {
+  return value instanceof DppError;
+}

@@ -1,0 +1,271 @@
+// Verifies a credential (Data Integrity or vc+jwt) or a presentation, returning a report; never throws on bad input.
+import jsonld from 'jsonld';
+import type { DppDidResolver } from '../did/resolver.js';
+import { hasRelationship } from '../did/did-document.js';
+import { isDppError } from '../errors.js';
+import { createDocumentLoader, type DocumentLoader } from './document-loader.js';
+import { checkCredentialDataModel, checkPresentationDataModel } from './data-model.js';
+import { classifyProofError, verifyDataIntegrityProof } from './data-integrity.js';
+import { decodeJws, isCompactJws, unwrapEnvelope, verificationMethodJwk, verifyVcJwtWithKey, DEFAULT_JWS_ALGORITHMS } from './jose.js';
+import type { SchemaRegistry } from './schema.js';
+import { decodeBitstring, getBit } from './status-list.js';
+import { asArray, credentialLabel, isObject, issuerId, type JsonObject } from './credential.js';
+import { fail, isVerified, pass, warn, type Check, type VerificationReport } from './report.js';
+
+export type SecuringMechanism = 'data-integrity' | 'vc+jwt';
+
+export interface CredentialReport extends VerificationReport {
+  /** How the credential was secured, when that could be told. */
+  format?: SecuringMechanism;
+  /** The credential that was checked (for vc+jwt, the JWS payload). */
+  credential?: JsonObject;
+}
+
+export interface PresentationReport extends VerificationReport {
+  credentials: CredentialReport[];
+}
+
+export interface VerifierOptions {
+  /** Bundled contexts: the allow-list, and all the loader will serve. */
+  contexts: ReadonlyMap<string, unknown>;
+  resolver: Pick<DppDidResolver, 'resolve' | 'dereference'>;
+  schemas: SchemaRegistry;
+  now: () => Date;
+  /** Fetches a status list credential by URL; without it, credentials with a status cannot verify. */
+  fetchStatusList?: (url: string) => Promise<unknown>;
+  /** JWS algorithms accepted for vc+jwt (default: EdDSA/Ed25519). */
+  algorithms?: readonly string[];
+}
+
+export interface Verifier {
+  verifyCredential(input: unknown): Promise<CredentialReport>;
+  verifyPresentation(input: unknown, options?: { challenge?: string; domain?: string }): Promise<PresentationReport>;
+  /** Only the status checks of a credential (for status plugins). */
+  checkStatus(credential: JsonObject): Promise<Check[]>;
+}
+
+export function createVerifier(options: VerifierOptions): Verifier {
+  if (!options?.contexts || !options.resolver || !options.schemas || typeof options.now !== 'function') {
+    throw new TypeError('createVerifier: contexts, resolver, schemas and now are required');
+  }
+  const { contexts, resolver, schemas, now, fetchStatusList } = options;
+  const algorithms = options.algorithms ?? DEFAULT_JWS_ALGORITHMS;
+  const documentLoader = createDocumentLoader({ contexts, dereferenceDid: resolver.dereference });
+
+  async function verifyCredential(input: unknown, depth = 0): Promise<CredentialReport> {
+    if (typeof input === 'string' || (isObject(input) && input.type === 'EnvelopedVerifiableCredential')) {
+      return verifyJwtCredential(input, depth);
+    }
+    if (!isObject(input)) {
+      return { verified: false, checks: [fail('data-model', 'DATA_MODEL_INVALID', 'A credential is a JSON object or a vc+jwt')] };
+    }
+    const label = credentialLabel(input);
+    const at = { credential: label };
+    const checks: Check[] = [dataModelCheck(checkCredentialDataModel(input), at)];
+    const contextCheck = checkContexts(input, contexts, at);
+    checks.push(contextCheck);
+    if (contextCheck.status === 'fail') {
+      checks.push(fail('proof', contextCheck.code!, 'Proof not checked: the document cannot be processed', at));
+      return { verified: false, format: 'data-integrity', credential: input, checks };
+    }
+    const proof = await verifyDataIntegrityProof(input, { documentLoader });
+    if (!proof.ok && (proof.code === 'JSONLD_INVALID' || proof.code === 'CONTEXT_NOT_ALLOWED')) {
+      checks[1] = fail('context', proof.code, proof.message, at);
+    }
+    checks.push(
+      proof.ok
+        ? pass('proof', `${proof.cryptosuite} proof by ${proof.verificationMethod?.id}`, { ...at, evidence: { verificationMethod: proof.verificationMethod?.id } })
+        : fail('proof', proof.code ?? 'PROOF_INVALID', proof.message, at),
+    );
+    checks.push(issuerCheck(input, proof.ok ? proof.verificationMethod?.controller : undefined, at));
+    checks.push(...(await claimChecks(input, at, depth)));
+    return { verified: isVerified(checks), format: 'data-integrity', credential: input, checks };
+  }
+
+  async function verifyJwtCredential(input: string | JsonObject, depth: number): Promise<CredentialReport> {
+    const jws = typeof input === 'string' ? input : unwrapEnvelope(input);
+    if (!jws || !isCompactJws(jws)) {
+      return { verified: false, format: 'vc+jwt', checks: [fail('proof', 'JWT_MALFORMED', 'Not a compact JWS or an application/vc+jwt envelope')] };
+    }
+    const decoded = decodeJws(jws);
+    if ('code' in decoded) return { verified: false, format: 'vc+jwt', checks: [fail('proof', decoded.code, decoded.message)] };
+    const credential = decoded.payload;
+    const at = { credential: credentialLabel(credential) };
+    const checks: Check[] = [dataModelCheck(checkCredentialDataModel(credential), at)];
+    let contextCheck = checkContexts(credential, contexts, at);
+    if (contextCheck.status === 'pass') {
+      try {
+        await jsonld.expand(credential, { documentLoader, safe: true });
+      } catch (err) {
+        const { code, message } = classifyProofError(err);
+        contextCheck = fail('context', code === 'CONTEXT_NOT_ALLOWED' ? code : 'JSONLD_INVALID', message, at);
+      }
+    }
+    checks.push(contextCheck);
+    const kid = decoded.header.kid;
+    let controller: string | undefined;
+    let proofCheck: Check;
+    try {
+      if (typeof kid !== 'string' || !kid.startsWith('did:')) throw Object.assign(new Error('The JWS header has no DID URL kid'), { code: 'VERIFICATION_METHOD_NOT_FOUND' });
+      const vm = await resolver.dereference(kid);
+      const jwk = verificationMethodJwk(vm);
+      if (!jwk) throw Object.assign(new Error(`${kid} has no usable public key`), { code: 'KEY_UNSUPPORTED' });
+      const result = await verifyVcJwtWithKey(jws, jwk, { algorithms });
+      const doc = await resolver.resolve(kid.split('#')[0]!);
+      if (!result.ok) proofCheck = fail('proof', result.code, result.message, at);
+      else if (!hasRelationship(doc, 'assertionMethod', kid)) proofCheck = fail('proof', 'PROOF_PURPOSE_INVALID', `${kid} is not an assertionMethod of ${doc.id}`, at);
+      else {
+        controller = doc.id;
+        proofCheck = pass('proof', `vc+jwt (${String(result.header.alg)}) signed by ${kid}`, { ...at, evidence: { verificationMethod: kid } });
+      }
+    } catch (err) {
+      const code = isDppError(err) ? err.code : ((err as { code?: string }).code as Check['code']) ?? 'VERIFICATION_METHOD_NOT_FOUND';
+      proofCheck = fail('proof', code ?? 'VERIFICATION_METHOD_NOT_FOUND', (err as Error).message, at);
+    }
+    checks.push(proofCheck);
+    const iss = credential.iss;
+    checks.push(
+      iss !== undefined && iss !== issuerId(credential)
+        ? fail('issuer', 'ISSUER_MISMATCH', `JWT iss ${String(iss)} is not the credential's issuer`, at)
+        : issuerCheck(credential, controller, at),
+    );
+    checks.push(...(await claimChecks(credential, at, depth)));
+    return { verified: isVerified(checks), format: 'vc+jwt', credential, checks };
+  }
+
+  /** Validity window, schema and status: the checks that read the claims rather than the proof. */
+  async function claimChecks(credential: JsonObject, at: { credential: string }, depth: number): Promise<Check[]> {
+    const checks = [validityCheck(credential, now(), at)];
+    checks.push(...schemaChecks(schemas, credential, at));
+    checks.push(...(await statusChecks(credential, at, depth)));
+    return checks;
+  }
+
+  async function statusChecks(credential: JsonObject, at: { credential: string }, depth: number): Promise<Check[]> {
+    const entries = asArray(credential.credentialStatus as unknown).filter(isObject);
+    if (entries.length === 0) return [pass('status', 'No credentialStatus', at)];
+    const checks: Check[] = [];
+    for (const entry of entries) {
+      if (entry.type !== 'BitstringStatusListEntry') {
+        checks.push(warn('status', 'STATUS_UNAVAILABLE', `Status type ${JSON.stringify(entry.type)} is not supported; not checked`, at));
+        continue;
+      }
+      checks.push(await bitstringStatus(credential, entry, at, depth));
+    }
+    return checks;
+  }
+
+  async function bitstringStatus(credential: JsonObject, entry: JsonObject, at: { credential: string }, depth: number): Promise<Check> {
+    const listUrl = String(entry.statusListCredential);
+    const purpose = String(entry.statusPurpose);
+    const index = Number(entry.statusListIndex);
+    const evidence = { statusListCredential: listUrl, statusPurpose: purpose, statusListIndex: entry.statusListIndex };
+    if (!Number.isInteger(index) || index < 0) return fail('status', 'STATUS_LIST_INVALID', 'statusListIndex is not a non-negative integer', { ...at, evidence });
+    if (!fetchStatusList || depth > 0) return fail('status', 'STATUS_UNAVAILABLE', `Cannot fetch status list ${listUrl}`, { ...at, evidence });
+    let list: unknown;
+    try {
+      list = await fetchStatusList(listUrl);
+    } catch (err) {
+      return fail('status', 'STATUS_UNAVAILABLE', `Cannot fetch status list ${listUrl}: ${(err as Error).message}`, { ...at, evidence });
+    }
+    const listReport = await verifyCredential(list, depth + 1);
+    const listCredential = listReport.credential;
+    const failed = listReport.checks.find((c) => c.status === 'fail');
+    if (failed || !listCredential) {
+      return fail('status', 'STATUS_LIST_INVALID', `Status list ${listUrl} does not verify: ${failed?.message ?? 'unreadable'}`, { ...at, evidence });
+    }
+    if (issuerId(listCredential) !== issuerId(credential)) {
+      return fail('status', 'STATUS_LIST_INVALID', `Status list ${listUrl} is not issued by the credential's issuer`, { ...at, evidence });
+    }
+    const subject = listCredential.credentialSubject as JsonObject;
+    if (!isObject(subject) || subject.statusPurpose !== purpose || typeof subject.encodedList !== 'string') {
+      return fail('status', 'STATUS_LIST_INVALID', `Status list ${listUrl} is not a ${purpose} list`, { ...at, evidence });
+    }
+    let set: boolean;
+    try {
+      set = getBit(decodeBitstring(subject.encodedList), index);
+    } catch (err) {
+      return fail('status', isDppError(err) ? err.code : 'STATUS_LIST_INVALID', (err as Error).message, { ...at, evidence });
+    }
+    if (!set) return pass('status', `Not set in the ${purpose} list`, { ...at, evidence });
+    if (purpose === 'revocation') return fail('status', 'STATUS_REVOKED', 'The issuer revoked this credential', { ...at, evidence });
+    if (purpose === 'suspension') return fail('status', 'STATUS_SUSPENDED', 'The issuer suspended this credential', { ...at, evidence });
+    return warn('status', 'STATUS_UNAVAILABLE', `Status message bit set in the ${purpose} list`, { ...at, evidence });
+  }
+
+  async function verifyPresentation(input: unknown, opts: { challenge?: string; domain?: string } = {}): Promise<PresentationReport> {
+    if (!isObject(input)) {
+      return { verified: false, credentials: [], checks: [fail('data-model', 'DATA_MODEL_INVALID', 'A presentation is a JSON object')] };
+    }
+    const at = { credential: credentialLabel(input) };
+    const checks: Check[] = [dataModelCheck(checkPresentationDataModel(input), at)];
+    const contextCheck = checkContexts(input, contexts, at);
+    checks.push(contextCheck);
+    if (contextCheck.status === 'pass') {
+      const proof = await verifyDataIntegrityProof(input, { documentLoader, purpose: 'authentication', challenge: opts.challenge, domain: opts.domain });
+      checks.push(proof.ok ? pass('proof', `Presentation signed by ${proof.verificationMethod?.id}`, at) : fail('proof', proof.code ?? 'PROOF_INVALID', proof.message, at));
+      const holder = typeof input.holder === 'string' ? input.holder : isObject(input.holder) ? input.holder.id : undefined;
+      if (proof.ok && holder !== undefined && holder !== proof.verificationMethod?.controller) {
+        checks.push(fail('holder', 'ISSUER_MISMATCH', `The presentation is signed by ${proof.verificationMethod?.controller}, not its holder ${String(holder)}`, at));
+      }
+    }
+    const credentials: CredentialReport[] = [];
+    for (const vc of asArray(input.verifiableCredential as unknown)) credentials.push(await verifyCredential(vc));
+    credentials.forEach((report, i) => {
+      const label = report.credential ? credentialLabel(report.credential) : `verifiableCredential[${i}]`;
+      checks.push(report.verified ? pass('credential', `${label} verified`, { credential: label }) : fail('credential', report.checks.find((c) => c.status === 'fail')!.code!, `${label} does not verify`, { credential: label }));
+    });
+    return { verified: isVerified(checks), credentials, checks };
+  }
+
+  return {
+    verifyCredential: (input) => verifyCredential(input),
+    verifyPresentation,
+    checkStatus: (credential) => statusChecks(credential, { credential: credentialLabel(credential) }, 0),
+  };
+}
+
+function dataModelCheck(problems: { path: string; message: string }[], at: { credential: string }): Check {
+  if (problems.length === 0) return pass('data-model', 'Conforms to the VC Data Model 2.0', at);
+  return fail('data-model', 'DATA_MODEL_INVALID', problems.map((p) => `${p.path}: ${p.message}`).join('; '), { ...at, evidence: { problems } });
+}
+
+/** Every `@context` URL must be one we bundle: nothing else is fetched, so nothing else can be understood. */
+export function checkContexts(document: JsonObject, contexts: ReadonlyMap<string, unknown>, at: { credential: string }): Check {
+  const urls = asArray(document['@context'] as unknown).filter((c): c is string => typeof c === 'string');
+  const unknown = urls.filter((u) => !contexts.has(u));
+  if (unknown.length > 0) return fail('context', 'CONTEXT_NOT_ALLOWED', `Context not allowed: ${unknown.join(', ')}`, { ...at, evidence: { contexts: unknown } });
+  return pass('context', 'Every context is a bundled one and every term is defined', at);
+}
+
+function issuerCheck(credential: JsonObject, signer: string | undefined, at: { credential: string }): Check {
+  const issuer = issuerId(credential);
+  if (signer === undefined) return fail('issuer', 'ISSUER_MISMATCH', 'No verified signer to bind to the issuer', at);
+  if (signer !== issuer) {
+    return fail('issuer', 'ISSUER_MISMATCH', `Signed by ${signer}, but the issuer is ${String(issuer)}`, { ...at, evidence: { issuer, signer } });
+  }
+  return pass('issuer', `Signed by its issuer ${issuer}`, at);
+}
+
+export function validityCheck(credential: JsonObject, now: Date, at: { credential: string }): Check {
+  const from = typeof credential.validFrom === 'string' ? Date.parse(credential.validFrom) : undefined;
+  const until = typeof credential.validUntil === 'string' ? Date.parse(credential.validUntil) : undefined;
+  const evidence = { validFrom: credential.validFrom, validUntil: credential.validUntil, now: now.toISOString() };
+  if (from !== undefined && from > now.getTime()) return fail('validity', 'NOT_YET_VALID', `Not valid before ${credential.validFrom}`, { ...at, evidence });
+  if (until !== undefined && until < now.getTime()) return fail('validity', 'EXPIRED', `Expired at ${credential.validUntil}`, { ...at, evidence });
+  return pass('validity', 'Within its validity period', at);
+}
+
+function schemaChecks(schemas: SchemaRegistry, credential: JsonObject, at: { credential: string }): Check[] {
+  const problems = schemas.check(credential);
+  if (problems.length === 0) {
+    return [credential.credentialSchema === undefined ? pass('schema', 'No credentialSchema declared', at) : pass('schema', 'Matches its credentialSchema', at)];
+  }
+  return problems.map((p) =>
+    p.code === 'SCHEMA_UNKNOWN'
+      ? warn('schema', p.code, p.message, { ...at, evidence: { schema: p.schema } })
+      : fail('schema', p.code, p.message, { ...at, evidence: { schema: p.schema, errors: p.errors } }),
+  );
+}
+
+export type { DocumentLoader };

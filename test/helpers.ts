@@ -1,0 +1,50 @@
+// Shared test wiring: a fixed clock, an in-memory agent for an organisation (did:web) and owners (did:key).
+import { readFileSync } from 'node:fs';
+import { createDidResolver } from '../src/did/resolver.js';
+import { createMemoryStore } from '../src/storage/memory-store.js';
+import { createCredentialServices, type CredentialServices } from '../src/vc/services.js';
+import { createDppAgent, didDocumentOf, type DppAgent } from '../src/vc/agent.js';
+import type { DidDocument } from '../src/did/did-document.js';
+import type { Store } from '../src/storage/store.js';
+
+export const NOW = new Date('2026-06-01T12:00:00Z');
+export const TEST_SECRET = '11'.repeat(32);
+export const ORG_DID = 'did:web:manufacturer.example';
+
+export function fixture(name: string): Record<string, unknown> {
+  return JSON.parse(readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8'));
+}
+
+export interface TestWorld extends CredentialServices {
+  agent: DppAgent;
+  store: Store;
+  statusLists: Map<string, unknown>;
+  clock: { now: Date };
+  /** Re-publishes the organisation's did.json (after a key rotation). */
+  publishDid(): Promise<void>;
+}
+
+/** One agent whose own did:web documents are resolved locally; status lists served from a map. */
+export async function createWorld(): Promise<TestWorld> {
+  const store = createMemoryStore();
+  const published = new Map<string, DidDocument>();
+  const statusLists = new Map<string, unknown>();
+  const clock = { now: NOW };
+  const resolver = createDidResolver({ local: (did) => published.get(did) });
+  const services = createCredentialServices({
+    resolver,
+    now: () => clock.now,
+    fetchStatusList: async (url) => {
+      const list = statusLists.get(url);
+      if (!list) throw new Error(`no status list at ${url}`);
+      return list;
+    },
+  });
+  const agent = createDppAgent({ store, secretKeyHex: TEST_SECRET, didResolver: resolver.didResolver, issuer: services.issuer, verifier: services.verifier });
+  await agent.didManagerCreate({ provider: 'did:web', alias: 'manufacturer.example', options: { keyType: 'Ed25519' } });
+  const publishDid = async () => {
+    published.set(ORG_DID, didDocumentOf(await agent.didManagerGet({ did: ORG_DID })));
+  };
+  await publishDid();
+  return { ...services, agent, store, statusLists, clock, publishDid };
+}
