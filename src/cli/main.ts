@@ -1,0 +1,81 @@
+#!/usr/bin/env node
+// The `dpp` command: parses arguments, runs one command, maps errors to exit codes (2 = bad usage or input).
+import { parseArgs } from 'node:util';
+import { isDppError } from '../errors.js';
+import { HELP, usage } from './usage.js';
+
+async function main(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    strict: true,
+    options: {
+      port: { type: 'string', default: '3000' },
+      host: { type: 'string', default: '127.0.0.1' },
+      data: { type: 'string', default: './data' },
+      origin: { type: 'string' },
+      token: { type: 'string' },
+      'tls-cert': { type: 'string' },
+      'tls-key': { type: 'string' },
+      demo: { type: 'boolean', default: false },
+      json: { type: 'boolean', default: false },
+      format: { type: 'string', default: 'data-integrity' },
+      web: { type: 'string' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  const [command, ...rest] = positionals;
+  const out = (line: string) => void process.stdout.write(line + '\n');
+  if (values.help || !command) {
+    out(HELP);
+    return values.help ? 0 : 2;
+  }
+  switch (command) {
+    case 'serve': {
+      const port = Number(values.port);
+      if (!Number.isInteger(port) || port < 0 || port > 65535) throw usage('--port must be 0..65535');
+      const { serve } = await import('./serve.js');
+      const running = await serve({
+        port,
+        host: values.host!,
+        data: values.data!,
+        origin: values.origin,
+        token: values.token,
+        tlsCert: values['tls-cert'],
+        tlsKey: values['tls-key'],
+        demo: values.demo,
+      });
+      const stop = () => void running.close().then(() => process.exit(0));
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+      return new Promise<number>(() => {});
+    }
+    case 'verify': {
+      if (rest.length !== 1) throw usage('dpp verify takes one credential file (or - for standard input)');
+      const { verifyCommand } = await import('./commands.js');
+      return verifyCommand(rest[0]!, values.json!, out);
+    }
+    case 'did': {
+      const { didCommand } = await import('./commands.js');
+      return didCommand(rest, values.data!, values.web, out);
+    }
+    case 'issue': {
+      if (rest.length !== 1) throw usage('dpp issue takes one credential file (or - for standard input)');
+      const { issueCommand } = await import('./commands.js');
+      return issueCommand(rest[0]!, values.format!, values.data!, out);
+    }
+    default:
+      throw usage(`Unknown command: ${command}`);
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    const parseError = (err as { code?: string })?.code?.startsWith?.('ERR_PARSE_ARGS');
+    const code = isDppError(err) ? err.code : parseError ? 'USAGE' : undefined;
+    process.stderr.write(`dpp: ${code ? `[${code}] ` : ''}${(err as Error)?.message ?? String(err)}\n`);
+    // Verification failures never throw (they are reports, exit 1): anything we raise is bad usage or input.
+    process.exit(code ? 2 : 1);
+  },
+);

@@ -1,0 +1,77 @@
+// The composition root: opens the data folder, reads the secret, and wires store, resolver, services and agent.
+import { createHash, randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { openLevelStore } from '../storage/level-store.js';
+import type { Store } from '../storage/store.js';
+import { createDidResolver, type DppDidResolver } from '../did/resolver.js';
+import type { DidDocument } from '../did/did-document.js';
+import type { FetchLike } from '../did/did-web.js';
+import { createCredentialServices, type CredentialServices } from '../vc/services.js';
+import { createDppAgent, didDocumentOf, type DppAgent } from '../vc/agent.js';
+
+/** The key sealing private keys: SHA-256 of `DPP_SECRET`, else a 0600 key file made once in the data folder. */
+export function loadSecret(dataDir: string, env: NodeJS.ProcessEnv = process.env): string {
+  if (env.DPP_SECRET) return createHash('sha256').update(env.DPP_SECRET).digest('hex');
+  const file = join(dataDir, 'secret.key');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  const secret = randomBytes(32).toString('hex');
+  writeFileSync(file, secret + '\n', { mode: 0o600, flag: 'wx' });
+  chmodSync(file, 0o600);
+  return secret;
+}
+
+/**
+ * The fetch used for did:web and status lists: no redirects, a time limit. `DPP_DID_WEB_HTTP=1` fetches
+ * did:web documents over plain http (development servers on loopback only).
+ */
+export function networkFetch(env: NodeJS.ProcessEnv = process.env): FetchLike {
+  const plain = env.DPP_DID_WEB_HTTP === '1';
+  return (url, init) => {
+    const target = plain ? url.replace(/^https:\/\//, 'http://') : url;
+    return fetch(target, { ...init, redirect: 'error', signal: AbortSignal.timeout(10_000) });
+  };
+}
+
+export interface Node {
+  store: Store;
+  resolver: DppDidResolver;
+  services: CredentialServices;
+  agent: DppAgent;
+  /** Our own did:web documents, answered locally. */
+  published: Map<string, DidDocument>;
+  publish(did: string): Promise<DidDocument>;
+  close(): Promise<void>;
+}
+
+export async function openNode(dataDir: string, env: NodeJS.ProcessEnv = process.env): Promise<Node> {
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const secret = loadSecret(dataDir, env);
+  const store = await openLevelStore(join(dataDir, 'store'));
+  const published = new Map<string, DidDocument>();
+  const fetch = networkFetch(env);
+  const resolver = createDidResolver({ fetch, local: (did) => published.get(did) });
+  const services = createCredentialServices({
+    resolver,
+    now: () => new Date(),
+    fetchStatusList: async (url) => {
+      const response = await fetch(url, { headers: { accept: 'application/vc, application/json' } });
+      if (!response.ok) throw new Error(`${url} answered ${response.status}`);
+      return response.json();
+    },
+  });
+  const agent = createDppAgent({ store, secretKeyHex: secret, didResolver: resolver.didResolver, issuer: services.issuer, verifier: services.verifier });
+  return {
+    store,
+    resolver,
+    services,
+    agent,
+    published,
+    async publish(did) {
+      const doc = didDocumentOf(await agent.didManagerGet({ did }));
+      published.set(did, doc);
+      return doc;
+    },
+    close: () => store.close(),
+  };
+}

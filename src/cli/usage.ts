@@ -1,0 +1,22 @@
+// Usage errors and the help text of the `dpp` command.
+import { InputError } from '../errors.js';
+
+export const HELP = `dpp — verifiable Digital Product Passport ledger
+
+Usage:
+  dpp serve [--port N] [--host H] [--data DIR] [--origin URL] [--token T]
+            [--tls-cert FILE --tls-key FILE] [--demo]
+  dpp verify <credential.json | credential.jwt | -> [--json]
+  dpp did create [--web HOST] [--data DIR]     create an identity (did:key by default)
+  dpp did list [--data DIR]
+  dpp did rotate <did:web:…> [--data DIR]      new signing key; old keys stay published
+  dpp issue <credential.json | -> [--format data-integrity|vc+jwt] [--data DIR]
+
+Exit codes: 0 success (verified), 1 not verified, 2 bad usage or unreadable input.
+Environment: DPP_SECRET seals private keys (else DIR/secret.key, mode 0600);
+DPP_ISSUE_TOKEN is the bearer token of POST /credentials/issue; DPP_DID_WEB_HTTP=1 resolves
+did:web over plain http (development on loopback).`;
+
+export function usage(message: string): InputError {
+  return new InputError('USAGE', `${message}\n\n${HELP}`);
+}

@@ -1,0 +1,132 @@
+// The express app: our DID document and contexts, the VC-API (issue, verify), credentials by id.
+import express, { type Request, type Response, type NextFunction } from 'express';
+import { AuthError, InputError, NotFoundError } from '../errors.js';
+import type { DidDocument } from '../did/did-document.js';
+import type { CredentialServices } from '../vc/services.js';
+import type { ProofFormat } from '../vc/issue.js';
+import type { Signer } from '../vc/signer.js';
+import { envelope } from '../vc/jose.js';
+import { isObject, issuerId, MEDIA_TYPE_VC_JWT, type JsonObject } from '../vc/credential.js';
+import { checkCredentialDataModel } from '../vc/data-model.js';
+import type { CredentialRepository } from '../storage/credential-repository.js';
+import { errorBody, errorHandler } from './errors.js';
+import { timingSafeEqual } from 'node:crypto';
+
+/** Our own vocabulary is named by URLs on this host; the server publishes each at its path. */
+const OWN_ORIGIN = 'https://dpp-ledger.org';
+
+export interface AppDeps {
+  services: CredentialServices;
+  /** The DID this server issues as, and its published document. */
+  did: string;
+  didDocument: () => Promise<DidDocument>;
+  /** The current signing key of `did`. */
+  signer: () => Promise<Signer>;
+  credentials: CredentialRepository;
+  /** Bearer token required by `POST /credentials/issue`. */
+  issueToken: string;
+  log?: (entry: Record<string, unknown>) => void;
+  /** Largest JSON body accepted (default 1 MB). */
+  bodyLimit?: number;
+}
+
+export function createApp(deps: AppDeps): express.Express {
+  if (!deps?.services || !deps.did || !deps.signer || !deps.credentials || typeof deps.issueToken !== 'string' || deps.issueToken.length < 16) {
+    throw new TypeError('createApp: services, did, didDocument, signer, credentials and an issueToken of 16+ characters are required');
+  }
+  const { services, credentials } = deps;
+  const log = deps.log ?? (() => {});
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('query parser', 'simple');
+  const json = express.json({ limit: deps.bodyLimit ?? 1024 * 1024, type: ['application/json', 'application/*+json'] });
+
+  app.get('/.well-known/did.json', async (_req, res) => {
+    res.type('application/did+json').send(JSON.stringify(await deps.didDocument()));
+  });
+
+  for (const [url, document] of services.contexts) {
+    if (url.startsWith(OWN_ORIGIN + '/')) app.get(url.slice(OWN_ORIGIN.length), (_req, res) => void res.type('application/ld+json').send(JSON.stringify(document)));
+  }
+  for (const [id, schema] of services.schemas.schemas) {
+    if (id.startsWith(OWN_ORIGIN + '/')) app.get(id.slice(OWN_ORIGIN.length), (_req, res) => void res.type('application/schema+json').send(JSON.stringify(schema)));
+  }
+
+  app.post('/credentials/issue', requireToken(deps.issueToken), json, async (req, res) => {
+    const { credential, options } = bodyObject(req);
+    if (!isObject(credential)) throw new InputError('INVALID_INPUT', 'The body needs a "credential" object');
+    if (options !== undefined && !isObject(options)) throw new InputError('INVALID_INPUT', '"options" must be an object');
+    const format = proofFormat(options);
+    const issuer = issuerId(credential);
+    if (issuer !== deps.did) {
+      throw new InputError('ISSUER_MISMATCH', `This service issues as ${deps.did}, not ${String(issuer)}`, { evidence: { issuer, expected: deps.did } });
+    }
+    const secured = await services.issuer.issue(credential, { signer: await deps.signer(), format });
+    res.status(201).json({ verifiableCredential: typeof secured === 'string' ? envelope(secured) : secured });
+  });
+
+  app.post('/credentials/verify', json, async (req, res) => {
+    const { verifiableCredential } = bodyObject(req);
+    if (!isObject(verifiableCredential) && typeof verifiableCredential !== 'string') {
+      throw new InputError('INVALID_INPUT', 'The body needs a "verifiableCredential": a credential object or a vc+jwt');
+    }
+    if (isObject(verifiableCredential) && verifiableCredential.type !== 'EnvelopedVerifiableCredential') {
+      const problems = checkCredentialDataModel(verifiableCredential);
+      if (problems.length) {
+        const report = await services.verifier.verifyCredential(verifiableCredential);
+        return void res.status(422).json({ ...errorBody(422, 'DATA_MODEL_INVALID', 'Not a VC Data Model 2.0 credential', { problems }), ...reportOf(report) });
+      }
+    }
+    res.status(200).json(reportOf(await services.verifier.verifyCredential(verifiableCredential)));
+  });
+
+  app.post('/presentations/verify', json, async (req, res) => {
+    const { verifiablePresentation, options } = bodyObject(req);
+    if (!isObject(verifiablePresentation)) throw new InputError('INVALID_INPUT', 'The body needs a "verifiablePresentation" object');
+    const opts = isObject(options) ? options : {};
+    const challenge = typeof opts.challenge === 'string' ? opts.challenge : undefined;
+    const domain = typeof opts.domain === 'string' ? opts.domain : undefined;
+    const report = await services.verifier.verifyPresentation(verifiablePresentation, { challenge, domain });
+    res.status(200).json({ verified: report.verified, checks: report.checks, credentialResults: report.credentials.map(reportOf) });
+  });
+
+  app.get('/credentials/:id', async (req, res) => {
+    const stored = await credentials.get(String(req.params.id));
+    if (!stored) throw new NotFoundError('NOT_FOUND', `No credential ${req.params.id}`);
+    const wantsJwt = req.accepts(['application/ld+json', 'application/json', 'application/vc', MEDIA_TYPE_VC_JWT]) === MEDIA_TYPE_VC_JWT;
+    if (wantsJwt) {
+      if (!stored.jwt) throw new NotFoundError('NOT_FOUND', `${req.params.id} is not held as ${MEDIA_TYPE_VC_JWT}`);
+      return void res.type(MEDIA_TYPE_VC_JWT).send(stored.jwt);
+    }
+    res.type('application/vc').send(JSON.stringify(stored.dataIntegrity));
+  });
+
+  app.use((req: Request, _res: Response, next: NextFunction) => next(new NotFoundError('NOT_FOUND', `No route ${req.method} ${req.path}`)));
+  app.use(errorHandler(log));
+  return app;
+}
+
+function bodyObject(req: Request): JsonObject {
+  if (!isObject(req.body)) throw new InputError('INVALID_INPUT', 'The body must be a JSON object');
+  return req.body;
+}
+
+function proofFormat(options: JsonObject | undefined): ProofFormat {
+  const requested = options?.proofFormat ?? options?.format ?? 'data-integrity';
+  if (requested === 'data-integrity' || requested === 'DataIntegrityProof') return 'data-integrity';
+  if (requested === 'vc+jwt' || requested === MEDIA_TYPE_VC_JWT) return 'vc+jwt';
+  throw new InputError('INVALID_INPUT', `Unknown proof format ${JSON.stringify(requested)}; use data-integrity or vc+jwt`);
+}
+
+function reportOf(report: { verified: boolean; checks: unknown[]; format?: string }) {
+  return { verified: report.verified, ...(report.format ? { format: report.format } : {}), checks: report.checks };
+}
+
+function requireToken(token: string) {
+  const expected = Buffer.from(`Bearer ${token}`);
+  return (req: Request, _res: Response, next: NextFunction) => {
+    const given = Buffer.from(req.get('authorization') ?? '');
+    if (given.length !== expected.length || !timingSafeEqual(given, expected)) return next(new AuthError('UNAUTHORIZED', 'A valid bearer token is required to issue'));
+    next();
+  };
+}

@@ -1,0 +1,48 @@
+// HTTP status decided in one table, and the one error middleware: stable codes in, JSON errors out.
+import type { ErrorRequestHandler } from 'express';
+import { isDppError, type ErrorCode } from '../errors.js';
+
+const STATUS: Partial<Record<ErrorCode, number>> = {
+  INVALID_JSON: 400,
+  INVALID_INPUT: 400,
+  USAGE: 400,
+  BODY_TOO_LARGE: 413,
+  UNAUTHORIZED: 401,
+  NOT_FOUND: 404,
+  CONTEXT_NOT_ALLOWED: 422,
+  JSONLD_INVALID: 422,
+  DATA_MODEL_INVALID: 422,
+  SCHEMA_INVALID: 422,
+  SCHEMA_UNKNOWN: 422,
+  ISSUER_MISMATCH: 422,
+  DID_INVALID: 422,
+  DID_METHOD_UNSUPPORTED: 422,
+  DID_NOT_FOUND: 422,
+  KEY_NOT_FOUND: 422,
+  KEY_UNSUPPORTED: 422,
+};
+
+const REASON: Record<number, string> = { 400: 'Bad Request', 401: 'Unauthorized', 404: 'Not Found', 413: 'Payload Too Large', 422: 'Unprocessable Entity', 500: 'Internal Server Error' };
+
+export function statusOf(code: ErrorCode): number {
+  return STATUS[code] ?? 400;
+}
+
+export function errorBody(statusCode: number, code: ErrorCode, message: string, evidence?: Record<string, unknown>) {
+  return { statusCode, error: REASON[statusCode] ?? 'Error', code, message, ...(evidence ? { evidence } : {}) };
+}
+
+/** Maps our errors and body-parser's onto the table; anything else is a bare 500 with nothing internal. */
+export function errorHandler(log: (entry: Record<string, unknown>) => void): ErrorRequestHandler {
+  return (err, req, res, _next) => {
+    const parserType = (err as { type?: string }).type;
+    if (parserType === 'entity.too.large') return void res.status(413).json(errorBody(413, 'BODY_TOO_LARGE', 'The request body is over the limit'));
+    if (parserType === 'entity.parse.failed') return void res.status(400).json(errorBody(400, 'INVALID_JSON', 'The request body is not valid JSON'));
+    if (isDppError(err)) {
+      const status = statusOf(err.code);
+      return void res.status(status).json(errorBody(status, err.code, err.message, err.evidence));
+    }
+    log({ level: 'error', msg: 'unhandled error', path: req.path, err: String((err as Error)?.stack ?? err) });
+    res.status(500).json({ statusCode: 500, error: 'Internal Server Error', code: 'INTERNAL', message: 'Internal error' });
+  };
+}
