@@ -27,7 +27,17 @@ export async function serve(options: ServeOptions, out: (line: string) => void =
   if ((options.tlsCert === undefined) !== (options.tlsKey === undefined)) throw usage('--tls-cert and --tls-key go together');
   const tls = options.tlsCert ? { cert: readFileSync(options.tlsCert), key: readFileSync(options.tlsKey!) } : undefined;
   const node = await openNode(options.data);
-  const origin = options.origin ?? `${tls ? 'https' : 'http'}://${options.host === '0.0.0.0' ? 'localhost' : options.host}:${options.port}`;
+  // Listen first: with --port 0 the origin, and so the did:web, depends on the port we get.
+  const server = tls ? createHttpsServer(tls) : createHttpServer();
+  server.requestTimeout = 30_000;
+  server.headersTimeout = 10_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host, () => resolve());
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : options.port;
+  const origin = options.origin ?? `${tls ? 'https' : 'http'}://${options.host === '0.0.0.0' ? 'localhost' : options.host}:${port}`;
   const did = didWebFromOrigin(origin);
   await ensureDidWeb(node.agent, did);
   await node.publish(did);
@@ -43,15 +53,7 @@ export async function serve(options: ServeOptions, out: (line: string) => void =
     issueToken: token,
     log: (entry) => console.error(JSON.stringify({ time: new Date().toISOString(), ...entry })),
   });
-  const server = tls ? createHttpsServer(tls, app) : createHttpServer(app);
-  server.requestTimeout = 30_000;
-  server.headersTimeout = 10_000;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port, options.host, () => resolve());
-  });
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : options.port;
+  server.on('request', app);
   out(`dpp-ledger serving on ${tls ? 'https' : 'http'}://${options.host}:${port} as ${did}`);
   if (!options.token && !process.env.DPP_ISSUE_TOKEN) out(`issue token (POST /credentials/issue): ${token}`);
   if (options.demo) {
