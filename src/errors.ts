@@ -69,8 +69,6 @@ export class InputError extends DppError {}
 export class DataModelError extends DppError {}
 /** A DID or key could not be resolved or used. */
 export class DidError extends DppError {}
-/** A proof, signature or claim failed verification. */
-export class VerificationError extends DppError {}
 /** The caller is not authorised. */
 export class AuthError extends DppError {}
 /** The requested thing does not exist. */

@@ -53,10 +53,11 @@ export class EncryptedPrivateKeyStore extends AbstractPrivateKeyStore {
     super();
   }
   async importKey(args: ImportablePrivateKey): Promise<ManagedPrivateKey> {
-    const alias = args.alias ?? args.privateKeyHex;
-    const key: ManagedPrivateKey = { alias, type: args.type, privateKeyHex: args.privateKeyHex };
+    // Never fall back to the key material as the alias: aliases are stored in clear as part of the key name.
+    if (!args.alias) throw new TypeError('importKey: alias is required');
+    const key: ManagedPrivateKey = { alias: args.alias, type: args.type, privateKeyHex: args.privateKeyHex };
     const sealed = await this.secretBox.encrypt(JSON.stringify(key));
-    await this.store.batch([{ type: 'put', key: PRIVATE_KEY + alias, value: sealed }]);
+    await this.store.batch([{ type: 'put', key: PRIVATE_KEY + key.alias, value: sealed }]);
     return key;
   }
   async getKey({ alias }: { alias: string }): Promise<ManagedPrivateKey> {

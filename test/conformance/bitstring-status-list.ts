@@ -91,16 +91,17 @@ export async function runBitstringStatusList(conformanceDir: string): Promise<Su
       });
     }
   }
-  await r.run('05: statusListCredential gives the example\'s subject', () => {
+  await r.run('05: statusListCredential gives the example\'s type, subject type, purpose and list', () => {
     const ours = statusListCredential({
       id: String(example05.id), issuer: String(example05.issuer), purpose: exampleSubject.statusPurpose as StatusPurpose,
       bitstring: createBitstring(), validFrom: String(example05.validFrom),
     });
     const subject = ours.credentialSubject as Json;
-    const same = ['id', 'type', 'statusPurpose'].every((k) => subject[k] === exampleSubject[k]) &&
+    // The subject's id is ours to choose (`<list id>#list`); the example uses another URL.
+    const same = ['type', 'statusPurpose'].every((k) => subject[k] === exampleSubject[k]) &&
       bytesEqual(decodeBitstring(String(subject.encodedList)), decodeBitstring(String(exampleSubject.encodedList))) &&
       JSON.stringify(ours.type) === JSON.stringify(example05.type);
-    r.check('05: statusListCredential gives the example\'s subject', same, `got ${JSON.stringify({ ...subject, encodedList: '…' })}`);
+    r.check('05: statusListCredential gives the example\'s type, subject type, purpose and list', same, `got ${JSON.stringify({ ...subject, encodedList: '…' })}`);
   });
 
   // --- end to end on the test suite's credential --------------------------------------------

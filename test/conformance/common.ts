@@ -13,6 +13,8 @@ export interface SuiteResult {
   failures: string[];
   /** Why each skipped case was skipped (`case: reason`). Not required by the runner's contract; printed for the record. */
   skips?: string[];
+  /** Each passed case, with how it passed where that says something (printed with DPP_CONFORMANCE_VERBOSE=1). */
+  passes?: string[];
 }
 
 export type Suite = (conformanceDir: string) => Promise<SuiteResult>;
@@ -22,11 +24,12 @@ export class Recorder {
   readonly result: SuiteResult;
 
   constructor(name: string) {
-    this.result = { name, passed: 0, failed: 0, skipped: 0, failures: [], skips: [] };
+    this.result = { name, passed: 0, failed: 0, skipped: 0, failures: [], skips: [], passes: [] };
   }
 
-  pass(_what: string): void {
+  pass(what: string, how?: string): void {
     this.result.passed++;
+    this.result.passes!.push(how ? `${what}: ${how}` : what);
   }
 
   fail(what: string, why: string): void {

@@ -2,7 +2,8 @@
 //
 // The vectors are read in place (never copied into this repository). Where the folder is absent, every
 // suite is skipped and the run says so and exits 0. Set DPP_CONFORMANCE_DIR to read them elsewhere.
-// Output: one line per family, its failures (first 10), then `N passed, M failed`; exit 1 if any failed.
+// Output: one line per family, its failures and skips (first 10 each), then `N passed, M failed`; exit 1
+// if any failed. DPP_CONFORMANCE_VERBOSE=1 also lists every passed case and how it passed.
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -51,6 +52,10 @@ async function main(): Promise<number> {
       console.log(`\n${result.name} failures:`);
       for (const failure of result.failures.slice(0, SHOWN)) console.log(`  FAIL ${failure}`);
       if (result.failures.length > SHOWN) console.log(`  … and ${result.failures.length - SHOWN} more`);
+    }
+    if (process.env.DPP_CONFORMANCE_VERBOSE === '1' && result.passes?.length) {
+      console.log(`\n${result.name} passed:`);
+      for (const passed of result.passes) console.log(`  PASS ${passed}`);
     }
     const skips = result.skips ?? [];
     if (skips.length) {

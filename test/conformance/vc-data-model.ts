@@ -146,10 +146,17 @@ async function okCredential(r: Recorder, world: World, what: string, credential:
     const at = new Date(String(subject.validFrom ?? subject.validUntil));
     if (Number.isNaN(at.getTime())) return r.fail(what, `${summary(report.checks)}, and no validity period to check inside`);
     const inside = await world.servicesAt(at).verifier.verifyCredential(issued);
-    r.check(what, inside.verified, () => `at ${at.toISOString()} (inside its validity period): ${summary(inside.checks)}`);
+    if (inside.verified) r.pass(what, `at ${NOW.toISOString()} only ${fails.map((c) => c.code).join(', ')}; verified at ${at.toISOString()}, inside its validity period`);
+    else r.fail(what, `at ${at.toISOString()} (inside its validity period): ${summary(inside.checks)}`);
     return;
   }
-  r.fail(what, `issued but not verified: ${summary(report.checks)}`);
+  r.fail(what, `issued but not verified: ${summary(report.checks)}${proofShapeNote(issued)}`);
+}
+
+/** Says so when what we issued carries a proof that is neither one typed object nor a list of them. */
+function proofShapeNote(issued: Json | string): string {
+  if (typeof issued === 'string' || !isObject(issued.proof) || issued.proof.type !== undefined) return '';
+  return ` — the issued credential's proof is an object without a type, with keys ${Object.keys(issued.proof).join(', ')}: a proof set (the input's proof plus ours) turned into an object`;
 }
 
 async function failCredential(r: Recorder, world: World, what: string, credential: Json, format: ProofFormat): Promise<void> {
@@ -157,11 +164,13 @@ async function failCredential(r: Recorder, world: World, what: string, credentia
   try {
     issued = await world.services.issuer.issue(credential, { signer: world.signer, format });
   } catch (err) {
-    r.check(what, isDppError(err), `the issuer crashed instead of refusing with a DppError: ${describeError(err)}`);
+    if (isDppError(err)) r.pass(what, `refused at issue: ${err.code}: ${err.message}`);
+    else r.fail(what, `the issuer crashed instead of refusing with a DppError: ${describeError(err)}`);
     return;
   }
   const report: CredentialReport = await world.services.verifier.verifyCredential(issued);
-  r.check(what, !report.verified, 'issued and verified; it should have been refused');
+  if (report.verified) r.fail(what, 'issued and verified; it should have been refused');
+  else r.pass(what, `issued, then refused at verify: ${summary(report.checks)}`);
 }
 
 function embedded(presentation: Json): unknown[] {
@@ -210,13 +219,15 @@ async function okPresentation(r: Recorder, world: World, what: string, doc: Json
 
 /** A -fail presentation: refused by the structural checker, or by our library when signed and verified as it is. */
 async function failPresentation(r: Recorder, world: World, what: string, doc: Json): Promise<void> {
-  if (checkPresentationDataModel(doc).length > 0) return r.pass(what);
+  const problems = checkPresentationDataModel(doc);
+  if (problems.length > 0) return r.pass(what, `refused by the data model checker: ${problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`);
   let signed: Json;
   try {
     signed = await signPresentationDataIntegrity(doc, { signer: world.signer, documentLoader: world.documentLoader, created: NOW, challenge: CHALLENGE });
-  } catch {
-    return r.pass(what); // refused when signing
+  } catch (err) {
+    return r.pass(what, `refused when signing: ${describeError(err)}`);
   }
   const report = await world.services.verifier.verifyPresentation(signed, { challenge: CHALLENGE });
-  r.check(what, !report.verified, 'passed the structural checker, was signed and verified');
+  if (report.verified) r.fail(what, 'passed the structural checker, was signed and verified');
+  else r.pass(what, `refused at verify: ${summary(report.checks)}`);
 }

@@ -110,7 +110,8 @@ export async function runVcDiEddsa(conformanceDir: string): Promise<SuiteResult>
     }
     await expectVerified(r, `verify proof-set-chain/${file} (${proofs.length} proof${proofs.length > 1 ? 's' : ''})`, doc, documentLoader);
     // Every proof of a set must verify: spoil the last one.
-    await expectRejected(r, `reject proof-set-chain/${file} with its last proofValue changed`, tamperLastProofValue(structuredClone(doc)), documentLoader);
+    await expectRejected(r, `reject proof-set-chain/${file} with its last proofValue changed`, tamperLastProofValue(structuredClone(doc)), documentLoader,
+      proofs.length > 1 ? ' (jsonld-signatures\' ProofSet.verify reports verified when any one proof verifies; every proof of the set must)' : '');
   }
   for (const file of ['signedProofChain1.json', 'signedProofChain2.json']) {
     const what = `verify proof-set-chain/${file} (proof chain, previousProof)`;
@@ -121,7 +122,14 @@ export async function runVcDiEddsa(conformanceDir: string): Promise<SuiteResult>
         r.skip(what, `proof chains (previousProof) are not implemented by jsonld-signatures 11.6: ${result.code} ${result.message}`);
         return;
       }
-      // It verified. A chain-aware verifier must also refuse a chain whose referenced proof is gone.
+      // It verified. That means something only if every proof was checked: a copy whose last (chained)
+      // proof is spoiled must be refused.
+      const spoiled = await verifyDataIntegrityProof(tamperLastProofValue(structuredClone(doc)), { documentLoader });
+      if (spoiled.ok) {
+        r.skip(what, 'inconclusive: a copy with its last chained proof spoiled verifies too (verifyDataIntegrityProof accepts a proof set when any one proof verifies), so the chained proofs were not shown to verify; jsonld-signatures 11.6 does not implement previousProof');
+        return;
+      }
+      // A chain-aware verifier must also refuse a chain whose referenced proof is gone.
       const broken = structuredClone(doc);
       const proofs = ([] as Json[]).concat(broken.proof as Json[]);
       const referenced = new Set(proofs.flatMap((p) => ([] as unknown[]).concat(p.previousProof ?? [])));
@@ -152,10 +160,10 @@ async function expectVerified(r: Recorder, what: string, doc: Json, documentLoad
   });
 }
 
-async function expectRejected(r: Recorder, what: string, doc: Json, documentLoader: DocumentLoader): Promise<void> {
+async function expectRejected(r: Recorder, what: string, doc: Json, documentLoader: DocumentLoader, hint = ''): Promise<void> {
   await r.run(what, async () => {
     const result = await verifyDataIntegrityProof(doc, { documentLoader });
-    r.check(what, !result.ok, 'the tampered copy verified');
+    r.check(what, !result.ok, `the tampered copy verified${hint}`);
   });
 }
 

@@ -1,0 +1,40 @@
+// The public entry point of dpp-ledger: named exports only; everything else is internal.
+
+export { DppError, InputError, DataModelError, DidError, AuthError, NotFoundError, isDppError, ERROR_CODES } from './errors.js';
+export type { ErrorCode } from './errors.js';
+
+export { createDidResolver } from './did/resolver.js';
+export type { DppDidResolver, DidResolverOptions } from './did/resolver.js';
+export { didKeyFromPublicKey, didKeyVerificationMethod, resolveDidKey } from './did/did-key.js';
+export { didWebToUrl, didWebFromOrigin, buildDidWebDocument } from './did/did-web.js';
+export type { FetchLike, PublishedKey } from './did/did-web.js';
+export type { DidDocument, VerificationMethod } from './did/did-document.js';
+export { ed25519FromSeed } from './did/ed25519.js';
+
+export { createDocumentLoader, loadBundledContexts } from './vc/document-loader.js';
+export type { DocumentLoader } from './vc/document-loader.js';
+export { createCredentialServices } from './vc/services.js';
+export type { CredentialServices } from './vc/services.js';
+export { createIssuer, PROOF_FORMATS } from './vc/issue.js';
+export type { Issuer, ProofFormat } from './vc/issue.js';
+export { createVerifier } from './vc/verify.js';
+export type { Verifier, CredentialReport, PresentationReport } from './vc/verify.js';
+export type { Check, CheckStatus, VerificationReport } from './vc/report.js';
+export { signPresentationDataIntegrity } from './vc/data-integrity.js';
+export { signerFromSeed } from './vc/signer.js';
+export type { Signer } from './vc/signer.js';
+export { loadBundledSchemas } from './vc/schema.js';
+export type { SchemaRegistry } from './vc/schema.js';
+export { checkCredentialDataModel, checkPresentationDataModel } from './vc/data-model.js';
+export { createBitstring, getBit, setBit, encodeBitstring, decodeBitstring, statusListCredential, statusEntry } from './vc/status-list.js';
+export type { StatusPurpose } from './vc/status-list.js';
+export { createDppAgent, ensureDidWeb, rotateKey, didDocumentOf } from './vc/agent.js';
+export type { DppAgent } from './vc/agent.js';
+export { DppCredentialProvider, veramoSigner } from './vc/veramo-plugin.js';
+
+export type { Store, BatchOperation } from './storage/store.js';
+export { createMemoryStore } from './storage/memory-store.js';
+export { openLevelStore } from './storage/level-store.js';
+
+export { createApp } from './http/app.js';
+export type { AppDeps } from './http/app.js';
