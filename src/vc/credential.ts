@@ -29,3 +29,8 @@ export function typesOf(document: JsonObject): string[] {
 export function credentialLabel(credential: JsonObject): string {
   return typeof credential.id === 'string' ? credential.id : '(credential without id)';
 }
+
+/** What the WHATWG URL parser does first (the VC Data Model's URLs are WHATWG URLs): strip leading and trailing C0 controls and spaces. */
+export function trimUrl(url: string): string {
+  return url.replace(/^[\u0000-\u0020]+|[\u0000-\u0020]+$/g, '');
+}

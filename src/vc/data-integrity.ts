@@ -25,7 +25,9 @@ export async function signDataIntegrity(
   const suite = new DataIntegrityProof({ signer: options.signer, cryptosuite: rdfc2022, date: options.created });
   // vc.issue mutates its argument: hand it a copy.
   const signed = await vc.issue({ credential: structuredClone(credential), suite, documentLoader: options.documentLoader, now: options.created });
-  return { ...signed, proof: inSpecOrder(signed.proof) };
+  // With an existing proof the result is a proof set: ours is the last one.
+  const proof = Array.isArray(signed.proof) ? [...signed.proof.slice(0, -1), inSpecOrder(signed.proof.at(-1))] : inSpecOrder(signed.proof);
+  return { ...signed, proof };
 }
 
 /** Proof members in the order the spec's examples use, so our output matches the W3C vectors byte for byte. */
@@ -86,10 +88,9 @@ export async function verifyDataIntegrityProof(
   } catch (err) {
     return failure(err);
   }
-  if (!result.verified) {
-    const failed = result.results?.find((r) => !r.verified);
-    return failure(failed?.error ?? result.error);
-  }
+  // jsonld-signatures calls a proof set verified when any one proof verifies; we require every one of ours.
+  const failed = result.results?.find((r) => !r.verified);
+  if (!result.verified || failed || !result.results?.length) return failure(failed?.error ?? result.error);
   const first = result.results?.[0];
   const vm = first?.verificationMethod;
   return {

@@ -2,6 +2,7 @@
 //
 // What JSON-LD processing catches (protected term redefinition, undefined terms, terms mapped to
 // non-URLs) is left to `jsonld.expand(doc, {safe: true})`; run both. Never mutates its input.
+import { trimUrl } from './credential.js';
 
 /**
  * One violated rule: where (`issuer`, `credentialSubject[0].id`, `""` for the document itself)
@@ -119,7 +120,7 @@ function checkContext(doc: Json, path: string, report: Report): void {
 
 /** §4.4: "If present, the value of the id property MUST be a single URL". */
 function checkOptionalId(node: Json, path: string, report: Report): void {
-  if ('id' in node) checkUrl(node['id'], join(path, 'id'), 'the value of the id property', report);
+  if ('id' in node) checkUrl(node['id'], join(path, 'id'), 'the id property', report);
 }
 
 function checkRequiredId(node: Json, path: string, what: string, report: Report): void {
@@ -313,7 +314,7 @@ function checkEnvelopedCredential(envelope: Json, path: string, report: Report):
     report(join(path, '@context'), `The @context property of the object MUST be present and include a context, such as ${BASE_CONTEXT}, that defines EnvelopedVerifiableCredential.`);
   }
   const id = envelope['id'];
-  if (typeof id !== 'string' || !DATA_URL_MATCHER.test(id)) {
+  if (typeof id !== 'string' || !DATA_URL_MATCHER.test(trimUrl(id))) {
     report(join(path, 'id'), 'The id value of the object MUST be a data: URL [RFC2397] that expresses a secured verifiable credential.');
   }
   const type = envelope['type'];

@@ -3,7 +3,7 @@
 import { compactVerify, importJWK, type JWK } from 'jose';
 import type { ErrorCode } from '../errors.js';
 import type { Signer } from './signer.js';
-import { isObject, MEDIA_TYPE_VC_JWT, type JsonObject } from './credential.js';
+import { isObject, MEDIA_TYPE_VC_JWT, trimUrl, type JsonObject } from './credential.js';
 import { ed25519PublicKeyFromMultibase } from '../did/multibase.js';
 
 /** The algorithms our verifier accepts unless told otherwise: Ed25519 only. */
@@ -98,7 +98,7 @@ export function envelope(jws: string): JsonObject {
 /** The compact JWS inside an `EnvelopedVerifiableCredential`, or undefined. */
 export function unwrapEnvelope(value: JsonObject): string | undefined {
   if (value.type !== 'EnvelopedVerifiableCredential' || typeof value.id !== 'string') return undefined;
-  const match = /^data:application\/vc\+jwt(?:;[^,]*)?,(.*)$/.exec(value.id);
+  const match = /^data:application\/vc\+jwt(?:;[^,]*)?,(.*)$/.exec(trimUrl(value.id));
   return match ? match[1] : undefined;
 }
 

@@ -95,7 +95,9 @@ export function createVerifier(options: VerifierOptions): Verifier {
     let contextCheck = checkContexts(credential, contexts, at);
     if (contextCheck.status === 'pass') {
       try {
-        await jsonld.expand(credential, { documentLoader, safe: true });
+        // As when issuing: an embedded proof of another kind is not part of what the JWS secures.
+        const { proof: _embedded, ...unsecured } = credential;
+        await jsonld.expand(unsecured, { documentLoader, safe: true });
       } catch (err) {
         const { code, message } = classifyProofError(err);
         contextCheck = fail('context', code === 'CONTEXT_NOT_ALLOWED' ? code : 'JSONLD_INVALID', message, at);

@@ -15,6 +15,8 @@ export interface SuiteResult {
   skips?: string[];
   /** Each passed case, with how it passed where that says something (printed with DPP_CONFORMANCE_VERBOSE=1). */
   passes?: string[];
+  /** Cases where we knowingly differ from the vector's expectation, each with its reason; not failures. */
+  disagreements?: string[];
 }
 
 export type Suite = (conformanceDir: string) => Promise<SuiteResult>;
@@ -35,6 +37,11 @@ export class Recorder {
   fail(what: string, why: string): void {
     this.result.failed++;
     this.result.failures.push(`${what}: ${why}`);
+  }
+
+  /** A listed, explained difference from the vector's expectation: printed, not counted as a failure. */
+  disagree(what: string, why: string): void {
+    (this.result.disagreements ??= []).push(`${what}: ${why}`);
   }
 
   skip(what: string, why: string): void {

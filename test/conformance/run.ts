@@ -45,7 +45,8 @@ async function main(): Promise<number> {
   }
 
   for (const result of results) {
-    console.log(`${result.name}: ${result.passed} passed, ${result.failed} failed, ${result.skipped} skipped`);
+    const disagreed = result.disagreements?.length ? `, ${result.disagreements.length} known disagreements` : '';
+    console.log(`${result.name}: ${result.passed} passed, ${result.failed} failed, ${result.skipped} skipped${disagreed}`);
   }
   for (const result of results) {
     if (result.failures.length) {
@@ -56,6 +57,10 @@ async function main(): Promise<number> {
     if (process.env.DPP_CONFORMANCE_VERBOSE === '1' && result.passes?.length) {
       console.log(`\n${result.name} passed:`);
       for (const passed of result.passes) console.log(`  PASS ${passed}`);
+    }
+    if (result.disagreements?.length) {
+      console.log(`\n${result.name} known disagreements (not failures):`);
+      for (const d of result.disagreements) console.log(`  DISAGREE ${d}`);
     }
     const skips = result.skips ?? [];
     if (skips.length) {
