@@ -52,7 +52,7 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'verify': {
       if (rest.length !== 1) throw usage('dpp verify takes one credential file (or - for standard input)');
-      const { verifyCommand } = await import('./commands.js');
+      const { verifyCommand } = await import('./verify.js');
       return verifyCommand(rest[0]!, values.json!, out);
     }
     case 'did': {

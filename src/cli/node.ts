@@ -6,9 +6,9 @@ import { openLevelStore } from '../storage/level-store.js';
 import type { Store } from '../storage/store.js';
 import { createDidResolver, type DppDidResolver } from '../did/resolver.js';
 import type { DidDocument } from '../did/did-document.js';
-import type { FetchLike } from '../did/did-web.js';
 import { createCredentialServices, type CredentialServices } from '../vc/services.js';
 import { createDppAgent, didDocumentOf, type DppAgent } from '../vc/agent.js';
+import { fetchStatusListWith, networkFetch } from './network.js';
 
 /** The key sealing private keys: SHA-256 of `DPP_SECRET`, else a 0600 key file made once in the data folder. */
 export function loadSecret(dataDir: string, env: NodeJS.ProcessEnv = process.env): string {
@@ -19,18 +19,6 @@ export function loadSecret(dataDir: string, env: NodeJS.ProcessEnv = process.env
   writeFileSync(file, secret + '\n', { mode: 0o600, flag: 'wx' });
   chmodSync(file, 0o600);
   return secret;
-}
-
-/**
- * The fetch used for did:web and status lists: no redirects, a time limit. `DPP_DID_WEB_HTTP=1` fetches
- * did:web documents over plain http (development servers on loopback only).
- */
-export function networkFetch(env: NodeJS.ProcessEnv = process.env): FetchLike {
-  const plain = env.DPP_DID_WEB_HTTP === '1';
-  return (url, init) => {
-    const target = plain ? url.replace(/^https:\/\//, 'http://') : url;
-    return fetch(target, { ...init, redirect: 'error', signal: AbortSignal.timeout(10_000) });
-  };
 }
 
 export interface Node {
@@ -54,11 +42,7 @@ export async function openNode(dataDir: string, env: NodeJS.ProcessEnv = process
   const services = createCredentialServices({
     resolver,
     now: () => new Date(),
-    fetchStatusList: async (url) => {
-      const response = await fetch(url, { headers: { accept: 'application/vc, application/json' } });
-      if (!response.ok) throw new Error(`${url} answered ${response.status}`);
-      return response.json();
-    },
+    fetchStatusList: fetchStatusListWith(fetch),
   });
   const agent = createDppAgent({ store, secretKeyHex: secret, didResolver: resolver.didResolver, issuer: services.issuer, verifier: services.verifier });
   return {

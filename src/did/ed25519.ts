@@ -17,9 +17,15 @@ export function ed25519FromSeed(seed: Uint8Array): Ed25519KeyPair {
   return { publicKey: new Uint8Array(spki.subarray(SPKI_PREFIX.length)), secretKey: new Uint8Array(seed) };
 }
 
-export function ed25519Sign(secretKey: Uint8Array, data: Uint8Array): Uint8Array {
+/** A sign function over one seed, importing the key once. */
+export function ed25519Signer(secretKey: Uint8Array): (data: Uint8Array) => Uint8Array {
+  if (secretKey.length !== 32) throw new TypeError('An Ed25519 seed is 32 bytes');
   const key = createPrivateKey({ key: Buffer.concat([PKCS8_SEED_PREFIX, secretKey]), format: 'der', type: 'pkcs8' });
-  return new Uint8Array(sign(null, data, key));
+  return (data) => new Uint8Array(sign(null, data, key));
+}
+
+export function ed25519Sign(secretKey: Uint8Array, data: Uint8Array): Uint8Array {
+  return ed25519Signer(secretKey)(data);
 }
 
 const publicKeys = new Map<string, KeyObject>();

@@ -4,8 +4,32 @@ import * as vc from '@digitalbazaar/vc';
 import { DataIntegrityProof } from '@digitalbazaar/data-integrity';
 import { cryptosuite as rdfc2022 } from '@digitalbazaar/eddsa-rdfc-2022-cryptosuite';
 import { createVerifyCryptosuite } from '@digitalbazaar/eddsa-jcs-2022-cryptosuite';
+import { ed25519Verify } from '../did/ed25519.js';
+import { ed25519PublicKeyOf } from '../did/did-document.js';
 
-const jcs2022 = createVerifyCryptosuite();
+/**
+ * The cryptosuites' own verifiers re-import the public key on every proof; ours verifies through
+ * node:crypto with the key object cached. Key types we do not read go to the suite's own verifier.
+ */
+function withCachedKeyVerifier<T extends { createVerifier: (o: { verificationMethod: JsonObject }) => Promise<unknown> }>(suite: T): T {
+  return {
+    ...suite,
+    async createVerifier({ verificationMethod }: { verificationMethod: JsonObject }) {
+      const publicKey = ed25519PublicKeyOf(verificationMethod);
+      if (!publicKey) return suite.createVerifier({ verificationMethod });
+      return {
+        id: verificationMethod.id,
+        algorithm: 'Ed25519',
+        async verify({ data, signature }: { data: Uint8Array; signature: Uint8Array }) {
+          return ed25519Verify(publicKey, data, signature);
+        },
+      };
+    },
+  };
+}
+
+const rdfc2022Verify = withCachedKeyVerifier(rdfc2022);
+const jcs2022Verify = withCachedKeyVerifier(createVerifyCryptosuite());
 import jsigs from 'jsonld-signatures';
 import { DppError, type ErrorCode } from '../errors.js';
 import type { DocumentLoader } from './document-loader.js';
@@ -81,7 +105,7 @@ export async function verifyDataIntegrityProof(
     options.purpose === 'authentication'
       ? new AuthenticationProofPurpose({ challenge: options.challenge, domain: options.domain })
       : new AssertionProofPurpose();
-  const suite = [new DataIntegrityProof({ cryptosuite: rdfc2022 }), new DataIntegrityProof({ cryptosuite: jcs2022 })];
+  const suite = [new DataIntegrityProof({ cryptosuite: rdfc2022Verify }), new DataIntegrityProof({ cryptosuite: jcs2022Verify })];
   let result: { verified: boolean; error?: unknown; results?: { verified: boolean; error?: unknown; verificationMethod?: JsonObject; proof?: JsonObject }[] };
   try {
     result = await jsigs.verify(document, { suite, purpose, documentLoader: options.documentLoader });

@@ -1,5 +1,5 @@
 // The signer every proof is made with: a verification method id and an Ed25519 sign function.
-import { ed25519Sign } from '../did/ed25519.js';
+import { ed25519Signer } from '../did/ed25519.js';
 
 /** Shaped as Digital Bazaar's signer so `@digitalbazaar/data-integrity` can use it unchanged. */
 export interface Signer {
@@ -11,12 +11,12 @@ export interface Signer {
 
 /** A signer over a raw Ed25519 seed held in memory (tests, conformance vectors, browser owners). */
 export function signerFromSeed(verificationMethod: string, seed: Uint8Array): Signer {
-  const secret = new Uint8Array(seed);
+  const sign = ed25519Signer(seed);
   return {
     id: verificationMethod,
     algorithm: 'Ed25519',
     async sign({ data }) {
-      return ed25519Sign(secret, data);
+      return sign(data);
     },
   };
 }
