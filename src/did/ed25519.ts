@@ -24,9 +24,6 @@ export function ed25519Signer(secretKey: Uint8Array): (data: Uint8Array) => Uint
   return (data) => new Uint8Array(sign(null, data, key));
 }
 
-export function ed25519Sign(secretKey: Uint8Array, data: Uint8Array): Uint8Array {
-  return ed25519Signer(secretKey)(data);
-}
 
 const publicKeys = new Map<string, KeyObject>();
 const MAX_CACHED_KEYS = 4096;

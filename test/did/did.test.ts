@@ -1,6 +1,6 @@
 // did:key and did:web: creation, resolution over an injected fetch, and the documents we publish.
 import { describe, expect, it } from 'vitest';
-import { ed25519FromSeed, ed25519Sign, ed25519Verify } from '../../src/did/ed25519.js';
+import { ed25519FromSeed, ed25519Signer, ed25519Verify } from '../../src/did/ed25519.js';
 import { didKeyFromPublicKey, resolveDidKey } from '../../src/did/did-key.js';
 import { buildDidWebDocument, didWebFromOrigin, didWebToUrl } from '../../src/did/did-web.js';
 import { createDidResolver } from '../../src/did/resolver.js';
@@ -25,7 +25,7 @@ describe('did:key', () => {
   it('signs and verifies with node:crypto', () => {
     const pair = ed25519FromSeed(new Uint8Array(32).fill(1));
     const data = new TextEncoder().encode('hello');
-    const signature = ed25519Sign(pair.secretKey, data);
+    const signature = ed25519Signer(pair.secretKey)(data);
     expect(ed25519Verify(pair.publicKey, data, signature)).toBe(true);
     expect(ed25519Verify(pair.publicKey, new TextEncoder().encode('hellO'), signature)).toBe(false);
   });
