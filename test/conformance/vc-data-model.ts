@@ -53,14 +53,15 @@ function createWorld(): World {
   return { did, signer, resolver, services, documentLoader, servicesAt: (at) => createCredentialServices({ resolver, now: () => at }) };
 }
 
-interface SuiteInput {
+export interface SuiteInput {
   file: string;
   name: string;
   expected: 'ok' | 'fail' | undefined;
   presentation: boolean;
 }
 
-function suiteInputs(folder: string): SuiteInput[] {
+/** Every input of the VC DM 2.0 suite below `folder`, with what the suite expects of it. */
+export function suiteInputs(folder: string): SuiteInput[] {
   return readdirSync(folder, { recursive: true, encoding: 'utf8' })
     .filter((file) => file.endsWith('.json'))
     .sort()

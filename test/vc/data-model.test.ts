@@ -1,10 +1,11 @@
 // Tests the VC Data Model 2.0 structural checker: one case per rule, then every input of the W3C suite.
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import jsonld from 'jsonld';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { PACKAGE_ROOT } from '../../src/assets.js';
 import { checkCredentialDataModel, checkPresentationDataModel, type DataModelProblem } from '../../src/vc/data-model.js';
+import { suiteInputs as readSuiteInputs, type SuiteInput } from '../conformance/vc-data-model.js';
 import { createDocumentLoader, loadBundledContexts, type DocumentLoader } from '../../src/vc/document-loader.js';
 
 type Json = Record<string, unknown>;
@@ -394,23 +395,8 @@ const UNCLASSIFIED = [
   'presentation-self-asserted-vc-no-holder.json',
 ];
 
-interface SuiteInput {
-  file: string;
-  name: string;
-  expected: 'ok' | 'fail' | undefined;
-  presentation: boolean;
-}
-
 function suiteInputs(): SuiteInput[] {
-  if (!SUITE_PRESENT) return [];
-  return readdirSync(SUITE_INPUT, { recursive: true, encoding: 'utf8' })
-    .filter((file) => file.endsWith('.json'))
-    .sort()
-    .map((file) => {
-      const name = basename(file);
-      const expected = /-ok\.json$/.test(name) ? 'ok' : /-fail(-or-inject)?\.json$/.test(name) ? 'fail' : undefined;
-      return { file, name, expected, presentation: name.startsWith('presentation-') };
-    });
+  return SUITE_PRESENT ? readSuiteInputs(SUITE_INPUT) : [];
 }
 
 function readInput(input: SuiteInput): Json {
