@@ -9,6 +9,16 @@ export const ERROR_CODES = [
   'USAGE',
   'NOT_FOUND',
   'UNAUTHORIZED',
+  // GS1 Digital Link
+  'DL_INVALID',
+  'DL_UNKNOWN_AI',
+  'DL_DUPLICATE_AI',
+  'DL_INVALID_PATH',
+  'DL_QUALIFIER_IN_QUERY',
+  'DL_INVALID_VALUE',
+  'DL_CHECK_DIGIT',
+  'DL_KEY_NOT_PADDED',
+  'DL_COMPRESSED_INVALID',
   // JSON-LD and the data model
   'CONTEXT_NOT_ALLOWED',
   'JSONLD_INVALID',
@@ -65,6 +75,8 @@ export class DppError extends Error {
 
 /** The caller sent something malformed, oversized or not allowed. */
 export class InputError extends DppError {}
+/** A GS1 Digital Link URI or element string is malformed; the evidence names the offending part. */
+export class DigitalLinkError extends DppError {}
 /** A JSON-LD context, term or the VC data model was violated. */
 export class DataModelError extends DppError {}
 /** A DID or key could not be resolved or used. */
