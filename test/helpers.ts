@@ -1,5 +1,7 @@
 // Shared test wiring: a fixed clock, an in-memory agent for an organisation (did:web) and owners (did:key).
 import { readFileSync } from 'node:fs';
+import jsQRModule from 'jsqr';
+import { PNG } from 'pngjs';
 import { createDidResolver } from '../src/did/resolver.js';
 import { createMemoryStore } from '../src/storage/memory-store.js';
 import { createCredentialServices, type CredentialServices } from '../src/vc/services.js';
@@ -47,4 +49,11 @@ export async function createWorld(): Promise<TestWorld> {
   };
   await publishDid();
   return { ...services, agent, store, statusLists, clock, publishDid };
+}
+
+/** Reads a PNG QR code with an independent decoder (jsQR), not the library that drew it. */
+export function decodeQrPng(png: Buffer): string | undefined {
+  const image = PNG.sync.read(png);
+  const decode = ((jsQRModule as unknown as { default?: typeof jsQRModule }).default ?? jsQRModule) as unknown as (data: Uint8ClampedArray, width: number, height: number) => { data: string } | null;
+  return decode(new Uint8ClampedArray(image.data), image.width, image.height)?.data;
 }

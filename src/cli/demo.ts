@@ -1,26 +1,32 @@
-// The demo product `npm start` seeds: one heat pump's passport, issued by the server's own DID.
+// The demo `npm start` seeds once per data folder: one heat pump unit, its passport and its material composition.
+import { randomUUID } from 'node:crypto';
+import { formatDigitalLink, parseDigitalLink } from '../gs1/index.js';
+import type { Issuer } from '../vc/issue.js';
+import type { Signer } from '../vc/signer.js';
+import type { Recorder } from '../ledger/record.js';
+import type { Store } from '../storage/store.js';
 import type { JsonObject } from '../vc/credential.js';
 
-export const DEMO_GTIN = '09506000134352';
-export const DEMO_SERIAL = 'HP-000123';
-export const DEMO_LOT = 'B2026-11';
+export const DEMO_UNIT = 'https://id.gs1.org/01/09506000134352/10/B2026-11/21/HP-000123';
+const CONTEXTS = ['https://www.w3.org/ns/credentials/v2', 'https://dppledger.org/contexts/dpp/v1'];
+const NAME = 'AeroTherm 9 air-to-water heat pump';
 
-export function demoPassport(issuer: string, id: string): JsonObject {
+function demoPassport(issuer: string): JsonObject {
   return {
-    '@context': ['https://www.w3.org/ns/credentials/v2', 'https://dpp-ledger.org/contexts/dpp/v1'],
-    id,
+    '@context': CONTEXTS,
+    id: `urn:uuid:${randomUUID()}`,
     type: ['VerifiableCredential', 'DigitalProductPassport'],
     issuer,
-    credentialSchema: { id: 'https://dpp-ledger.org/schemas/DigitalProductPassport/v1', type: 'JsonSchema' },
+    credentialSchema: { id: 'https://dppledger.org/schemas/DigitalProductPassport/v1', type: 'JsonSchema' },
     credentialSubject: {
-      id: `https://id.gs1.org/01/${DEMO_GTIN}/10/${DEMO_LOT}/21/${DEMO_SERIAL}`,
+      id: DEMO_UNIT,
       type: ['Product'],
-      name: 'AeroTherm 9 air-to-water heat pump',
-      gtin: DEMO_GTIN,
+      name: NAME,
+      gtin: '09506000134352',
       idGranularity: 'item',
       modelNumber: 'AT9-M-R290',
-      batchNumber: DEMO_LOT,
-      itemNumber: DEMO_SERIAL,
+      batchNumber: 'B2026-11',
+      itemNumber: 'HP-000123',
       hardwareRevision: 'C',
       firmwareVersion: '4.2.1',
       productionDate: '2025-12-15',
@@ -28,6 +34,67 @@ export function demoPassport(issuer: string, id: string): JsonObject {
       countryOfProduction: { countryCode: 'DE' },
       productCategory: [{ code: '841861', name: 'Heat pumps', schemeId: 'https://www.wcoomd.org/en/topics/nomenclature.aspx', schemeName: 'Harmonized System 2022' }],
       relatedParty: [{ role: 'manufacturer', party: { id: issuer, name: 'Demo manufacturer' } }],
+      compatibleSparePart: [
+        { gtin: '09506000134369', name: 'Inverter rotary compressor, R290', compatibleHardwareRevision: ['B', 'C'] },
+        { gtin: '09506000134376', name: 'Main controller board', compatibleHardwareRevision: ['C'] },
+      ],
     },
+  };
+}
+
+function demoComposition(issuer: string): JsonObject {
+  const material = (name: string, massFraction: number, extra: JsonObject = {}) => ({ name, massFraction, hazardous: false, criticalRawMaterial: false, ...extra });
+  return {
+    '@context': CONTEXTS,
+    id: `urn:uuid:${randomUUID()}`,
+    type: ['VerifiableCredential', 'MaterialCompositionCredential'],
+    issuer,
+    credentialSchema: { id: 'https://dppledger.org/schemas/MaterialCompositionCredential/v1', type: 'JsonSchema' },
+    credentialSubject: {
+      id: DEMO_UNIT,
+      type: ['Product'],
+      name: NAME,
+      gtin: '09506000134352',
+      idGranularity: 'item',
+      batchNumber: 'B2026-11',
+      itemNumber: 'HP-000123',
+      materialProvenance: [
+        material('Steel (casing, frame)', 0.63, { recycledMassFraction: 0.42 }),
+        material('Copper (heat exchanger, wiring)', 0.12, { casNumber: '7440-50-8', criticalRawMaterial: true }),
+        material('Aluminium (fins)', 0.08, { casNumber: '7429-90-5', criticalRawMaterial: true }),
+        material('Propane, refrigerant R290', 0.01, { casNumber: '74-98-6', hazardous: true, component: { name: 'Sealed refrigerant circuit' } }),
+      ],
+    },
+  };
+}
+
+export interface DemoDeps {
+  store: Store;
+  origin: string;
+  did: string;
+  issuer: Issuer;
+  signer: () => Promise<Signer>;
+  recorder: Recorder;
+}
+
+/** Seeds the demo unit on first start and returns it; later starts return the same unit. */
+export async function seedDemo(deps: DemoDeps): Promise<{ digitalLink: string; passportUrl: string }> {
+  const seedKey = `demo/${deps.did}`;
+  let passportId = await deps.store.get(seedKey);
+  if (!passportId) {
+    const signer = await deps.signer();
+    const issued: JsonObject[] = [];
+    for (const credential of [demoPassport(deps.did), demoComposition(deps.did)]) {
+      const dataIntegrity = await deps.issuer.issue(credential, { signer });
+      const jwt = await deps.issuer.issue(credential, { signer, format: 'vc+jwt' });
+      await deps.recorder.record({ id: String(credential.id), dataIntegrity, jwt });
+      issued.push(credential);
+    }
+    passportId = String(issued[0]!.id);
+    await deps.store.batch([{ type: 'put', key: seedKey, value: passportId }]);
+  }
+  return {
+    digitalLink: formatDigitalLink(parseDigitalLink(DEMO_UNIT), { stem: deps.origin }),
+    passportUrl: `${deps.origin}/credentials/${encodeURIComponent(passportId)}`,
   };
 }

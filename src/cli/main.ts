@@ -19,7 +19,8 @@ async function main(argv: string[]): Promise<number> {
       'tls-key': { type: 'string' },
       demo: { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
-      format: { type: 'string', default: 'data-integrity' },
+      format: { type: 'string' },
+      out: { type: 'string' },
       web: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -62,7 +63,12 @@ async function main(argv: string[]): Promise<number> {
     case 'issue': {
       if (rest.length !== 1) throw usage('dpp issue takes one credential file (or - for standard input)');
       const { issueCommand } = await import('./commands.js');
-      return issueCommand(rest[0]!, values.format!, values.data!, out);
+      return issueCommand(rest[0]!, values.format ?? 'data-integrity', values.data!, out);
+    }
+    case 'qr': {
+      if (rest.length !== 1) throw usage('dpp qr takes one Digital Link');
+      const { qrCommand } = await import('./qr.js');
+      return qrCommand(rest[0]!, values.format ?? 'terminal', values.out, out);
     }
     default:
       throw usage(`Unknown command: ${command}`);

@@ -1,15 +1,18 @@
 // `dpp serve`: the passport server on the embedded store, over http or https.
 import { createServer as createHttpServer, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createApp } from '../http/app.js';
 import { didWebFromOrigin } from '../did/did-web.js';
 import { ensureDidWeb } from '../vc/agent.js';
 import { veramoSigner } from '../vc/veramo-plugin.js';
 import { createCredentialRepository } from '../storage/credential-repository.js';
+import { createSubjectRegistry } from '../ledger/subjects.js';
+import { createRecorder } from '../ledger/record.js';
+import { qrCode } from '../gs1/qr-code.js';
 import { openNode } from './node.js';
-import { demoPassport, DEMO_GTIN, DEMO_LOT, DEMO_SERIAL } from './demo.js';
+import { seedDemo } from './demo.js';
 import { usage } from './usage.js';
 
 export interface ServeOptions {
@@ -43,9 +46,12 @@ export async function serve(options: ServeOptions, out: (line: string) => void =
   await node.publish(did);
   const token = options.token ?? process.env.DPP_ISSUE_TOKEN ?? randomBytes(24).toString('base64url');
   const credentials = createCredentialRepository(node.store);
+  const subjects = createSubjectRegistry(node.store);
   const context = { agent: node.agent } as Parameters<typeof veramoSigner>[0];
   const app = createApp({
     services: node.services,
+    origin,
+    subjects,
     did,
     didDocument: () => node.publish(did),
     signer: () => veramoSigner(context, did),
@@ -57,20 +63,11 @@ export async function serve(options: ServeOptions, out: (line: string) => void =
   out(`dpp-ledger serving on ${tls ? 'https' : 'http'}://${options.host}:${port} as ${did}`);
   if (!options.token && !process.env.DPP_ISSUE_TOKEN) out(`issue token (POST /credentials/issue): ${token}`);
   if (options.demo) {
-    // Seeded once per data folder and DID; later starts print the same product.
-    const seedKey = `demo/${did}`;
-    let id = await node.store.get(seedKey);
-    if (!id) {
-      id = `urn:uuid:${randomUUID()}`;
-      const passport = demoPassport(did, id);
-      const signer = await veramoSigner(context, did);
-      const dataIntegrity = await node.services.issuer.issue(passport, { signer });
-      const jwt = await node.services.issuer.issue(passport, { signer, format: 'vc+jwt' });
-      await credentials.put({ id, dataIntegrity, jwt });
-      await node.store.batch([{ type: 'put', key: seedKey, value: id }]);
-    }
-    out(`demo product Digital Link: ${origin}/01/${DEMO_GTIN}/10/${DEMO_LOT}/21/${DEMO_SERIAL}`);
-    out(`demo passport credential:  ${origin}/credentials/${encodeURIComponent(id)}`);
+    const recorder = createRecorder({ store: node.store, credentials, subjects });
+    const demo = await seedDemo({ store: node.store, origin, did, issuer: node.services.issuer, signer: () => veramoSigner(context, did), recorder });
+    out(`demo product Digital Link: ${demo.digitalLink}`);
+    out(await qrCode(demo.digitalLink, 'terminal'));
+    out(`passport credential:       ${demo.passportUrl}`);
   }
   return {
     server,

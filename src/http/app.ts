@@ -1,4 +1,4 @@
-// The express app: our DID document and contexts, the VC-API (issue, verify), credentials by id.
+// The express app: the GS1 resolver, our DID document and contexts, the VC-API (issue, verify), credentials by id.
 import express, { type Request, type Response, type NextFunction } from 'express';
 import { AuthError, InputError, NotFoundError } from '../errors.js';
 import type { DidDocument } from '../did/did-document.js';
@@ -9,14 +9,22 @@ import { envelope } from '../vc/jose.js';
 import { isObject, issuerId, MEDIA_TYPE_VC_JWT, type JsonObject } from '../vc/credential.js';
 import { checkCredentialDataModel } from '../vc/data-model.js';
 import type { CredentialRepository } from '../storage/credential-repository.js';
+import type { SubjectRegistry } from '../ledger/subjects.js';
+import { parseDigitalLink, formatDigitalLink } from '../gs1/index.js';
+import { qrCode, QR_FORMATS, type QrFormat } from '../gs1/qr-code.js';
 import { errorBody, errorHandler } from './errors.js';
+import { resolverDescription, resolverMiddleware } from './resolver.js';
+import { unitViews } from './unit-views.js';
 import { timingSafeEqual } from 'node:crypto';
 
 /** Our own vocabulary is named by URLs on this host; the server publishes each at its path. */
-const OWN_ORIGIN = 'https://dpp-ledger.org';
+const OWN_ORIGIN = 'https://dppledger.org';
 
 export interface AppDeps {
   services: CredentialServices;
+  /** The scheme, host and port our Digital Links and links are on (`https://dpp.example.com`). */
+  origin: string;
+  subjects: SubjectRegistry;
   /** The DID this server issues as, and its published document. */
   did: string;
   didDocument: () => Promise<DidDocument>;
@@ -31,8 +39,8 @@ export interface AppDeps {
 }
 
 export function createApp(deps: AppDeps): express.Express {
-  if (!deps?.services || !deps.did || !deps.signer || !deps.credentials || typeof deps.issueToken !== 'string' || deps.issueToken.length < 16) {
-    throw new TypeError('createApp: services, did, didDocument, signer, credentials and an issueToken of 16+ characters are required');
+  if (!deps?.services || !deps.origin || !deps.subjects || !deps.did || !deps.signer || !deps.credentials || typeof deps.issueToken !== 'string' || deps.issueToken.length < 16) {
+    throw new TypeError('createApp: services, origin, subjects, did, didDocument, signer, credentials and an issueToken of 16+ characters are required');
   }
   const { services, credentials } = deps;
   const log = deps.log ?? (() => {});
@@ -101,6 +109,23 @@ export function createApp(deps: AppDeps): express.Express {
     res.type('application/vc').send(JSON.stringify(stored.dataIntegrity));
   });
 
+  app.get('/.well-known/gs1resolver', (_req, res) => {
+    res.set('Access-Control-Allow-Origin', '*').json(resolverDescription(deps.origin));
+  });
+
+  // The QR code of one of our Digital Links: GET /qr/01/…/21/…?format=svg|png
+  app.get('/qr/*path', async (req, res) => {
+    const format = (req.query.format ?? 'svg') as QrFormat;
+    if (!QR_FORMATS.includes(format) || format === 'terminal') throw new InputError('INVALID_INPUT', 'format is svg or png');
+    const path = '/' + (req.params.path as unknown as string[]).map(encodeURIComponent).join('/');
+    const uri = formatDigitalLink(parseDigitalLink(deps.origin + path), { stem: deps.origin });
+    res.set('Access-Control-Allow-Origin', '*');
+    if (format === 'png') return void res.type('image/png').send(await qrCode(uri, 'png'));
+    res.type('image/svg+xml').send(await qrCode(uri, 'svg'));
+  });
+
+  app.use(unitViews({ origin: deps.origin, subjects: deps.subjects, credentials }));
+  app.use(resolverMiddleware({ origin: deps.origin, subjects: deps.subjects }));
   app.use((req: Request, _res: Response, next: NextFunction) => next(new NotFoundError('NOT_FOUND', `No route ${req.method} ${req.path}`)));
   app.use(errorHandler(log));
   return app;

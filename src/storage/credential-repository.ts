@@ -1,5 +1,5 @@
 // Issued credentials by id, in both securing forms, on our Store.
-import { getJson, type Store } from './store.js';
+import { getJson, type BatchOperation, type Store } from './store.js';
 
 export interface StoredCredential {
   id: string;
@@ -9,7 +9,8 @@ export interface StoredCredential {
 
 export interface CredentialRepository {
   get(id: string): Promise<StoredCredential | undefined>;
-  put(credential: StoredCredential): Promise<void>;
+  /** The operation that stores `credential`, for the caller's atomic batch. */
+  putOperation(credential: StoredCredential): BatchOperation;
 }
 
 const PREFIX = 'credential/';
@@ -17,8 +18,6 @@ const PREFIX = 'credential/';
 export function createCredentialRepository(store: Store): CredentialRepository {
   return {
     get: (id) => getJson<StoredCredential>(store, PREFIX + id),
-    async put(credential) {
-      await store.batch([{ type: 'put', key: PREFIX + credential.id, value: JSON.stringify(credential) }]);
-    },
+    putOperation: (credential) => ({ type: 'put', key: PREFIX + credential.id, value: JSON.stringify(credential) }),
   };
 }

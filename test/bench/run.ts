@@ -20,6 +20,7 @@ import { createCredentialServices } from '../../src/vc/services.js';
 import { signerFromSeed } from '../../src/vc/signer.js';
 import type { JsonObject } from '../../src/vc/credential.js';
 import { createWorld, NOW } from '../helpers.js';
+import { benchResolver } from './resolver.js';
 
 const BUDGET_MS = Number(process.env.BENCH_MS ?? 3000);
 const WARMUP_MS = Number(process.env.BENCH_WARMUP_MS ?? 500);
@@ -289,6 +290,7 @@ async function main(): Promise<void> {
   console.log(`  issuer for plain and ours: ${did} (did:key, resolved offline by createDidResolver; createDocumentLoader over bundled contexts)`);
   console.log(`  verify loops cycle over ${VARIANTS} distinct credentials (different id): a cache keyed on the input would still hit here`);
   console.log(`  Veramo figure: did:web:manufacturer.example resolved through the resolver's local option (test/helpers.ts createWorld)`);
+  await benchResolver();
   console.log(`  total bench time ${((performance.now() - started) / 1000).toFixed(1)} s`);
 }
 

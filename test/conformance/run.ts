@@ -13,6 +13,7 @@ import { runDidMethodKey } from './did-method-key.js';
 import { runVcDataModel } from './vc-data-model.js';
 import { runVcJoseCose } from './vc-jose-cose.js';
 import { runBitstringStatusList } from './bitstring-status-list.js';
+import { runGs1 } from './gs1.js';
 
 const FAMILIES: ReadonlyArray<readonly [string, Suite]> = [
   ['vc-di-eddsa', runVcDiEddsa],
@@ -20,6 +21,7 @@ const FAMILIES: ReadonlyArray<readonly [string, Suite]> = [
   ['vc-data-model-2.0', runVcDataModel],
   ['vc-jose-cose', runVcJoseCose],
   ['bitstring-status-list', runBitstringStatusList],
+  ['gs1-digital-link', runGs1],
 ];
 
 const SHOWN = 10;

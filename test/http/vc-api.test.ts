@@ -52,7 +52,7 @@ describe('published documents', () => {
     const ctx = await (await fetch(`${base}/contexts/dpp/v1`)).json();
     expect(ctx).toEqual(JSON.parse(readFileSync(new URL('../../contexts/dpp-v1.jsonld', import.meta.url), 'utf8')));
     const schema = await (await fetch(`${base}/schemas/DigitalProductPassport/v1`)).json();
-    expect(schema.$id).toBe('https://dpp-ledger.org/schemas/DigitalProductPassport/v1');
+    expect(schema.$id).toBe('https://dppledger.org/schemas/DigitalProductPassport/v1');
   });
 
   it('serves the demo credential by id as JSON-LD or vc+jwt', async () => {

@@ -10,10 +10,10 @@ type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type JsonObject = { [key: string]: Json };
 
 const V2 = 'https://www.w3.org/ns/credentials/v2';
-const DPP_CONTEXT = 'https://dpp-ledger.org/contexts/dpp/v1';
-const VOCAB = 'https://dpp-ledger.org/vocab#';
-const DPP_SCHEMA_ID = 'https://dpp-ledger.org/schemas/DigitalProductPassport/v1';
-const MCC_SCHEMA_ID = 'https://dpp-ledger.org/schemas/MaterialCompositionCredential/v1';
+const DPP_CONTEXT = 'https://dppledger.org/contexts/dpp/v1';
+const VOCAB = 'https://dppledger.org/vocab#';
+const DPP_SCHEMA_ID = 'https://dppledger.org/schemas/DigitalProductPassport/v1';
+const MCC_SCHEMA_ID = 'https://dppledger.org/schemas/MaterialCompositionCredential/v1';
 
 function readJson(relativePath: string): JsonObject {
   return JSON.parse(readFileSync(new URL(relativePath, import.meta.url), 'utf8')) as JsonObject;

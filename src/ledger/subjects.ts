@@ -1,0 +1,99 @@
+// What the ledger knows per identified thing: a unit (serial), a batch or a product (GTIN), by its GS1 key.
+import type { AiValue, DigitalLink } from '../gs1/index.js';
+import { CANONICAL_STEM, formatDigitalLink, parseDigitalLink, toElementString } from '../gs1/index.js';
+import { getJson, type BatchOperation, type Store } from '../storage/store.js';
+
+export type Level = 'item' | 'batch' | 'product';
+
+export interface SubjectCredential {
+  id: string;
+  type: string;
+}
+
+export interface SubjectRecord {
+  /** The level's GS1 element string, e.g. `(01)09506000134352(21)HP-000123`. */
+  key: string;
+  level: Level;
+  /** The Digital Link path as the ledger first saw it (a unit's path keeps its lot), e.g. `/01/…/10/…/21/…`. */
+  path: string;
+  /** A human description, used as the linkset's `itemDescription`. */
+  name: string;
+  /** Every credential about it, in the order it was recorded. */
+  credentials: SubjectCredential[];
+  /** What its passport says is there to link to (`spareParts`, `claims`). */
+  facets: string[];
+}
+
+const PREFIX = 'subject/';
+/** Key qualifiers that identify a unit on their own (a serial does not need its lot). */
+const SERIAL_AIS = new Set(['21', '235']);
+const BATCH_AIS = new Set(['10']);
+
+/**
+ * The levels a Digital Link names, most specific first, as element-string keys. A serialised unit is
+ * identified without its lot; its lot, when given, names the batch level; the bare key names the product.
+ */
+export function levelsOf(dl: Pick<DigitalLink, 'primaryKey' | 'qualifiers'>): { level: Level; key: string; qualifiers: AiValue[] }[] {
+  const { primaryKey, qualifiers } = dl;
+  const serial = qualifiers.filter((q) => SERIAL_AIS.has(q.ai));
+  const batch = qualifiers.filter((q) => BATCH_AIS.has(q.ai));
+  const variant = qualifiers.filter((q) => !SERIAL_AIS.has(q.ai) && !BATCH_AIS.has(q.ai));
+  const key = (qs: AiValue[]) => toElementString({ primaryKey, qualifiers: qs, attributes: [] });
+  const levels: { level: Level; key: string; qualifiers: AiValue[] }[] = [];
+  if (serial.length) levels.push({ level: 'item', key: key([...variant, ...serial]), qualifiers: [...variant, ...serial] });
+  if (batch.length) levels.push({ level: 'batch', key: key([...variant, ...batch]), qualifiers: [...variant, ...batch] });
+  levels.push({ level: 'product', key: key(variant), qualifiers: variant });
+  return levels;
+}
+
+export interface SubjectRegistry {
+  get(key: string): Promise<SubjectRecord | undefined>;
+  /** The records of every level of `dl` that the ledger knows, most specific first (a unit's lot included). */
+  resolve(dl: Pick<DigitalLink, 'primaryKey' | 'qualifiers'>): Promise<SubjectRecord[]>;
+  /** The operations that record `credential` about the most specific level of `dl` (for the caller's batch). */
+  recordOperations(dl: DigitalLink, credential: SubjectCredential & { name?: string; facets?: string[] }): Promise<BatchOperation[]>;
+}
+
+export function createSubjectRegistry(store: Store): SubjectRegistry {
+  const get = (key: string) => getJson<SubjectRecord>(store, PREFIX + key);
+  return {
+    get,
+    async resolve(dl) {
+      const levels = levelsOf(dl);
+      const found: SubjectRecord[] = [];
+      for (const { key } of levels) {
+        const record = await get(key);
+        if (record) found.push(record);
+      }
+      // A unit asked for without its lot still shows its batch's links.
+      const unit = found[0]?.level === 'item' ? found[0] : undefined;
+      if (unit && !found.some((r) => r.level === 'batch')) {
+        const batchLevel = levelsOf(parseDigitalLink(CANONICAL_STEM + unit.path)).find((l) => l.level === 'batch');
+        const batch = batchLevel && (await get(batchLevel.key));
+        if (batch) found.splice(1, 0, batch);
+      }
+      return found;
+    },
+    async recordOperations(dl, credential) {
+      const [level] = levelsOf(dl);
+      const existing = await get(level!.key);
+      const record: SubjectRecord = existing ?? {
+        key: level!.key,
+        level: level!.level,
+        path: digitalLinkPath(dl),
+        name: credential.name ?? level!.key,
+        credentials: [],
+        facets: [],
+      };
+      if (!record.credentials.some((c) => c.id === credential.id)) record.credentials.push({ id: credential.id, type: credential.type });
+      for (const facet of credential.facets ?? []) if (!record.facets.includes(facet)) record.facets.push(facet);
+      if (credential.name && record.name === record.key) record.name = credential.name;
+      return [{ type: 'put', key: PREFIX + record.key, value: JSON.stringify(record) }];
+    },
+  };
+}
+
+/** The canonical path of a Digital Link's key and qualifiers (`/01/…/10/…/21/…`), without host or query. */
+export function digitalLinkPath(dl: Pick<DigitalLink, 'primaryKey' | 'qualifiers'>): string {
+  return formatDigitalLink({ stem: CANONICAL_STEM, ...dl, attributes: [], params: {} }).slice(CANONICAL_STEM.length);
+}
