@@ -252,11 +252,11 @@ export function decodeCompressedDigitalLink(uri: string): DigitalLink | undefine
 
   const items: (AiValue & { where: Record<string, unknown> })[] = decoded.ais.map((a) => ({ ...a, where: { ...where, compressed: true } }));
   if (partial) items.unshift({ ai: keyAi!, value: uriUnescape(segments[segments.length - 2]!, false), where: { segment: segments[segments.length - 2] } });
-  const params = Object.fromEntries(decoded.params);
+  let params = Object.fromEntries(decoded.params);
   if (query !== undefined) {
     const extra = parseQuery(query, uri.indexOf('?') + 1);
     items.push(...extra.attributes);
-    Object.assign(params, extra.params);
+    params = { ...params, ...extra.params };
   }
   try {
     return assembleDigitalLink(items, stem, params);

@@ -44,8 +44,10 @@ function entryOf(ai: string, where: Record<string, unknown>, place: string): AiE
 function checkUri(uri: string): void {
   if (typeof uri !== 'string') throw new TypeError('a Digital Link must be a string');
   if (!URI_CHARACTERS_MATCHER.test(uri)) {
-    const position = [...uri].findIndex((c) => !URI_CHARACTERS_MATCHER.test(c));
-    throw dlError('DL_INVALID', `The URI has a character that a URI may not hold at ${position}`, { position, character: [...uri][position] });
+    let position = 0;
+    while (position < uri.length && URI_CHARACTERS_MATCHER.test(uri[position]!)) position++;
+    const character = String.fromCodePoint(uri.codePointAt(position)!);
+    throw dlError('DL_INVALID', `The URI has a character that a URI may not hold at ${position}`, { position, character });
   }
 }
 
@@ -63,7 +65,8 @@ function notADigitalLink(uri: string): never {
 /** Splits a query into data attributes and other parameters. `offset` is the position of the query in the URI. */
 export function parseQuery(query: string, offset: number): { attributes: Located[]; params: Record<string, string> } {
   const attributes: Located[] = [];
-  const params: Record<string, string> = {};
+  // A Map, so that a parameter named "__proto__" is data like any other.
+  const params = new Map<string, string>();
   let position = offset;
   for (const item of query.split('&')) {
     const start = position;
@@ -79,10 +82,10 @@ export function parseQuery(query: string, offset: number): { attributes: Located
       if (value.includes('\0')) throw dlError('DL_INVALID_VALUE', `AI (${name}) in the query decodes to a null character`, { ai: name, ...where, reason: 'null character' });
       attributes.push({ ai: name, value, where });
     } else if (name !== '') {
-      params[name] = uriUnescape(raw, true);
+      params.set(name, uriUnescape(raw, true));
     }
   }
-  return { attributes, params };
+  return { attributes, params: Object.fromEntries(params) };
 }
 
 /**
@@ -194,7 +197,7 @@ export function formatDigitalLink(dl: DigitalLink, options: { stem?: string } = 
   checkAttributes([key.ai, ...ordered.map((q) => q.ai)], attributes);
   validateAll([{ ...strip(key), where: { part: 'primaryKey' } }, ...(ordered as Located[]), ...attributes]);
 
-  let uri = stem + [key, ...ordered].map((p) => `/${p.ai}/${uriEscape(p.value, false)}`).join('');
+  let uri = stem + digitalLinkPath({ primaryKey: key, qualifiers: ordered });
   const query = attributes.map((a) => `${a.ai}=${uriEscape(a.value, true)}`);
   for (const [name, value] of Object.entries(dl.params ?? {})) {
     // A numeric name with a value would read back as an AI; alone (no "="), it reads back as a parameter.
@@ -212,6 +215,11 @@ function trimStem(stem: string): string {
 }
 
 /** Bracketed AI element string: primary key, qualifiers, attributes, e.g. "(01)09506000134352(10)B2026-11(21)HP-000123". */
+/** The path of a parsed (so already validated and ordered) Digital Link's key and qualifiers, `/01/…/21/…`, without validating again. */
+export function digitalLinkPath(dl: Pick<DigitalLink, 'primaryKey' | 'qualifiers'>): string {
+  return [dl.primaryKey, ...dl.qualifiers].map((p) => `/${p.ai}/${uriEscape(p.value, false)}`).join('');
+}
+
 export function toElementString(dl: Pick<DigitalLink, 'primaryKey' | 'qualifiers' | 'attributes'>): string {
   return [dl.primaryKey, ...dl.qualifiers, ...dl.attributes].map(({ ai, value }) => `(${ai})${value.replace(/\(/g, '\\(')}`).join('');
 }

@@ -4,9 +4,9 @@
 // GS1_LINTER_* name without the prefix) and the position of the offending character.
 // @see https://ref.gs1.org/tools/gs1-barcode-syntax-resource/syntax-tests/
 //
-// Not implemented: `couponcode` (AI 8110, the North American coupon code), listed in UNIMPLEMENTED_LINTERS.
-// An 8110 value still has its length and character set checked; only that linter is skipped, and
-// test/conformance/gs1.ts prints the list and counts its unit-test cases as skipped, never as passed. `gcppos1`/`gcppos2` check what can be checked offline (the
+// Every linter the AI table names is implemented; UNIMPLEMENTED_LINTERS lists any that is not (a value of
+// such an AI would still have its length and character set checked), and test/conformance/gs1.ts prints it
+// and counts that linter's unit-test cases as skipped, never as passed. `gcppos1`/`gcppos2` check what can be checked offline (the
 // GS1 Company Prefix starts with four digits); whether a prefix is actually allocated needs GS1's registry.
 import { CSET82, checkCharacterPair, checkDigit } from './check-digit.js';
 import { isIso3166, isIso3166Alpha2, isIso4217, isMediaType, isPackageType } from './code-lists.js';
@@ -224,6 +224,125 @@ const couponposoffer: Linter = (data) => {
   return data.length > p ? fail('COUPON_EXCESS_DATA', p) : undefined;
 };
 
+const couponDate = date(2, false);
+
+/**
+ * AI 8110, the North American Coupon Code: GCP (VLI 0-6, +6 digits), offer code, save value (VLI 1-5),
+ * first purchase requirement (VLI 1-5, code, family), then optional fields 1 (additional rules, second
+ * purchase), 2 (third purchase), 3 (expiry), 4 (start), 5 (serial), 6 (retailer), 9 (miscellaneous), in order.
+ */
+const couponcode: Linter = (data) => {
+  const bad = digitsOnly(data);
+  if (bad) return bad;
+  let p = 0;
+  const end = data.length;
+  const digit = () => data.charCodeAt(p) - 48;
+  /** A VLI-prefixed part: `missing` if no VLI, `invalid` if outside `valid`, `truncated` if shorter than `length(vli)`. */
+  const vliPart = (missing: string | undefined, invalid: string, truncated: string, valid: (v: number) => boolean, length: (v: number) => number): LintFailure | number => {
+    if (p === end) return fail(missing ?? truncated);
+    if (!valid(digit())) return fail(invalid, p);
+    const n = length(digit());
+    p++;
+    if (end - p < n) return fail(truncated, p);
+    return n;
+  };
+  const gcpAt = (n: number) => (n === 0 ? undefined : gcp(0)(data.slice(p, p + n)));
+  const purchase = (ordinal: '1ST' | '2ND' | '3RD'): LintFailure | undefined => {
+    const requirement = vliPart(`COUPON_MISSING_${ordinal}_PURCHASE_REQUIREMENT_VLI`, `COUPON_INVALID_${ordinal}_PURCHASE_REQUIREMENT_LENGTH`, `COUPON_TRUNCATED_${ordinal}_PURCHASE_REQUIREMENT`, (v) => v >= 1 && v <= 5, (v) => v);
+    if (typeof requirement !== 'number') return requirement;
+    p += requirement;
+    if (p === end) return fail(`COUPON_MISSING_${ordinal}_PURCHASE_REQUIREMENT_CODE`);
+    if (digit() > 4 && digit() !== 9) return fail(`COUPON_INVALID_${ordinal}_PURCHASE_REQUIREMENT_CODE`, p);
+    p++;
+    if (end - p < 3) return fail(`COUPON_TRUNCATED_${ordinal}_PURCHASE_FAMILY_CODE`, p);
+    p += 3;
+    if (ordinal === '1ST') return undefined;
+    const company = vliPart(`COUPON_MISSING_${ordinal}_PURCHASE_GCP_VLI`, `COUPON_INVALID_${ordinal}_PURCHASE_GCP_LENGTH`, `COUPON_TRUNCATED_${ordinal}_PURCHASE_GCP`, (v) => v <= 6 || v === 9, (v) => (v === 9 ? 0 : v + 6));
+    if (typeof company !== 'number') return company;
+    const gcpFailure = gcpAt(company);
+    if (gcpFailure) return fail(gcpFailure.error, p);
+    p += company;
+    return undefined;
+  };
+  const readDate = (tooShort: string, invalid: string): LintFailure | string => {
+    p++;
+    if (end - p < 6) return fail(tooShort, p);
+    const yymmdd = data.slice(p, p + 6);
+    if (couponDate(yymmdd)) return fail(invalid, p);
+    p += 6;
+    return yymmdd;
+  };
+
+  if (p === end) return fail('COUPON_MISSING_GCP_VLI');
+  const primary = vliPart(undefined, 'COUPON_INVALID_GCP_LENGTH', 'COUPON_TRUNCATED_GCP', (v) => v <= 6, (v) => v + 6);
+  if (typeof primary !== 'number') return primary;
+  const primaryGcp = gcpAt(primary);
+  if (primaryGcp) return fail(primaryGcp.error, p);
+  p += primary;
+  if (end - p < 6) return fail('COUPON_TRUNCATED_OFFER_CODE', p);
+  p += 6;
+  const save = vliPart('COUPON_MISSING_SAVE_VALUE_VLI', 'COUPON_INVALID_SAVE_VALUE_LENGTH', 'COUPON_TRUNCATED_SAVE_VALUE', (v) => v >= 1 && v <= 5, (v) => v);
+  if (typeof save !== 'number') return save;
+  p += save;
+  const first = purchase('1ST');
+  if (first) return first;
+  if (p < end && data[p] === '1') {
+    p++;
+    if (p === end) return fail('COUPON_MISSING_ADDITIONAL_PURCHASE_RULES_CODE');
+    if (digit() > 3) return fail('COUPON_INVALID_ADDITIONAL_PURCHASE_RULES_CODE', p);
+    p++;
+    const second = purchase('2ND');
+    if (second) return second;
+  }
+  if (p < end && data[p] === '2') {
+    p++;
+    const third = purchase('3RD');
+    if (third) return third;
+  }
+  let expiry: string | undefined;
+  if (p < end && data[p] === '3') {
+    const result = readDate('COUPON_TOO_SHORT_FOR_EXPIRATION_DATE', 'COUPON_INVALID_EXIPIRATION_DATE');
+    if (typeof result !== 'string') return result;
+    expiry = result;
+  }
+  if (p < end && data[p] === '4') {
+    const start = readDate('COUPON_TOO_SHORT_FOR_START_DATE', 'COUPON_INVALID_START_DATE');
+    if (typeof start !== 'string') return start;
+    if (expiry !== undefined && start > expiry) return fail('COUPON_EXPIRATION_BEFORE_START', p - 14);
+  }
+  if (p < end && data[p] === '5') {
+    p++;
+    if (p === end) return fail('COUPON_MISSING_SERIAL_NUMBER_VLI');
+    const n = digit() + 6;
+    p++;
+    if (end - p < n) return fail('COUPON_TRUNCATED_SERIAL_NUMBER', p);
+    p += n;
+  }
+  if (p < end && data[p] === '6') {
+    p++;
+    const retailer = vliPart('COUPON_MISSING_RETAILER_GCP_OR_GLN_VLI', 'COUPON_INVALID_RETAILER_GCP_OR_GLN_LENGTH', 'COUPON_TRUNCATED_RETAILER_GCP_OR_GLN', (v) => v >= 1 && v <= 7, (v) => v + 6);
+    if (typeof retailer !== 'number') return retailer;
+    const retailerGcp = gcpAt(retailer);
+    if (retailerGcp) return fail(retailerGcp.error, p);
+    p += retailer;
+  }
+  if (p < end && data[p] === '9') {
+    p++;
+    if (p === end) return fail('COUPON_MISSING_SAVE_VALUE_CODE');
+    if (![0, 1, 2, 5, 6].includes(digit())) return fail('COUPON_INVALID_SAVE_VALUE_CODE', p);
+    p++;
+    if (p === end) return fail('COUPON_MISSING_SAVE_VALUE_APPLIES_TO_ITEM');
+    if (digit() > 2) return fail('COUPON_INVALID_SAVE_VALUE_APPLIES_TO_ITEM', p);
+    p++;
+    if (p === end) return fail('COUPON_MISSING_STORE_COUPON_FLAG');
+    p++;
+    if (p === end) return fail('COUPON_MISSING_DONT_MULTIPLY_FLAG');
+    if (digit() > 1) return fail('COUPON_INVALID_DONT_MULTIPLY_FLAG', p);
+    p++;
+  }
+  return p !== end ? fail('COUPON_EXCESS_DATA', p) : undefined;
+};
+
 /** The implemented linters by the name the AI table uses. */
 export const LINTERS: Readonly<Record<string, Linter>> = {
   csum,
@@ -260,7 +379,8 @@ export const LINTERS: Readonly<Record<string, Linter>> = {
   mediatype: (data) => (isMediaType(data) ? undefined : fail('INVALID_MEDIA_TYPE')),
   iban,
   couponposoffer,
+  couponcode,
 };
 
 /** Linters the AI table names that this implementation does not run (length and character set are still checked). */
-export const UNIMPLEMENTED_LINTERS: readonly string[] = ['couponcode'];
+export const UNIMPLEMENTED_LINTERS: readonly string[] = [];

@@ -49,6 +49,9 @@ export function createApp(deps: AppDeps): express.Express {
   app.set('query parser', 'simple');
   const json = express.json({ limit: deps.bodyLimit ?? 1024 * 1024, type: ['application/json', 'application/*+json'] });
 
+  // First: the resolver answers most requests, and passes on every path that is not a Digital Link.
+  app.use(resolverMiddleware({ origin: deps.origin, subjects: deps.subjects }));
+
   app.get('/.well-known/did.json', async (_req, res) => {
     res.type('application/did+json').send(JSON.stringify(await deps.didDocument()));
   });
@@ -125,7 +128,6 @@ export function createApp(deps: AppDeps): express.Express {
   });
 
   app.use(unitViews({ origin: deps.origin, subjects: deps.subjects, credentials }));
-  app.use(resolverMiddleware({ origin: deps.origin, subjects: deps.subjects }));
   app.use((req: Request, _res: Response, next: NextFunction) => next(new NotFoundError('NOT_FOUND', `No route ${req.method} ${req.path}`)));
   app.use(errorHandler(log));
   return app;

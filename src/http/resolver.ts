@@ -1,10 +1,10 @@
 // The GS1-Conformant resolver (standard 1.2) at the Digital Link paths of our own origin.
 import type { NextFunction, Request, Response } from 'express';
 import { isDppError, NotFoundError } from '../errors.js';
-import { decompressDigitalLink, parseDigitalLink, formatDigitalLink, PRIMARY_KEYS, type DigitalLink } from '../gs1/index.js';
-import { chooseLink, linkset, linksOf, type Link } from '../ledger/links.js';
+import { decompressDigitalLink, digitalLinkPath, parseDigitalLink, formatDigitalLink, PRIMARY_KEYS, type DigitalLink } from '../gs1/index.js';
+import { chooseLink, linkset, linksOf, type Link, type SubjectLinks } from '../ledger/links.js';
 import { expandLinkType, NAMESPACES } from '../ledger/link-types.js';
-import type { SubjectRegistry } from '../ledger/subjects.js';
+import type { SubjectRecord, SubjectRegistry } from '../ledger/subjects.js';
 import { errorBody, statusOf } from './errors.js';
 
 export const LINKSET_MEDIA_TYPE = 'application/linkset+json';
@@ -19,12 +19,19 @@ const DIGITAL_LINK_PATH = /^\/(?:\d{2,4}\/|[A-Za-z0-9_-]{10,}\/?$)/;
 
 /** Sets the CORS headers every resolver answer carries: reads are open to any origin. */
 function cors(res: Response): void {
-  res.set('Access-Control-Allow-Origin', '*');
-  res.set('Access-Control-Expose-Headers', 'Link, Location, Vary');
+  res.setHeader('Access-Control-Allow-Origin', '*');
+  res.setHeader('Access-Control-Expose-Headers', 'Link, Location, Vary');
 }
 
 export function resolverMiddleware(deps: ResolverDeps) {
   const { origin, subjects } = deps;
+  // A record object stays the same until it is recorded again, so its links are worked out once.
+  const linksCache = new WeakMap<SubjectRecord, SubjectLinks>();
+  const linksOfRecord = (record: SubjectRecord): SubjectLinks => {
+    let links = linksCache.get(record);
+    if (!links) linksCache.set(record, (links = linksOf(record, origin)));
+    return links;
+  };
   return async (req: Request, res: Response, next: NextFunction) => {
     if (!DIGITAL_LINK_PATH.test(req.path) || !['GET', 'HEAD', 'OPTIONS'].includes(req.method)) return next();
     cors(res);
@@ -34,7 +41,7 @@ export function resolverMiddleware(deps: ResolverDeps) {
       res.set('Access-Control-Max-Age', '86400');
       return void res.status(204).end();
     }
-    res.set('Vary', 'Accept, Accept-Language');
+    res.setHeader('Vary', 'Accept, Accept-Language');
 
     let dl: DigitalLink;
     let sameAs: string | undefined;
@@ -55,40 +62,39 @@ export function resolverMiddleware(deps: ResolverDeps) {
       return void res.status(status).json(errorBody(status, err.code, err.message, err.evidence));
     }
 
-    const canonical = formatDigitalLink({ ...dl, attributes: [], params: {} }, { stem: origin });
+    const canonical = origin + digitalLinkPath(dl);
     const linkHeaders = [`<${canonical}?linkType=linkset>; rel="linkset"; type="${LINKSET_MEDIA_TYPE}"`];
     if (sameAs) linkHeaders.push(`<${sameAs}>; rel="owl:sameAs"`);
-    res.set('Link', linkHeaders.join(', '));
+    res.setHeader('Link', linkHeaders.join(', '));
 
     const records = await subjects.resolve(dl);
     if (records.length === 0) throw new NotFoundError('NOT_FOUND', `No passport is registered for ${canonical}`, { evidence: { digitalLink: canonical } });
-    const levels = records.map((r) => linksOf(r, origin));
+    const levels = records.map(linksOfRecord);
 
     const linkTypeParam = dl.params.linkType;
-    const wantsLinkset = linkTypeParam === 'linkset' || linkTypeParam === 'all' || (linkTypeParam === undefined && prefersLinkset(req));
+    const accept = acceptList(req.headers.accept);
+    const wantsLinkset = linkTypeParam === 'linkset' || linkTypeParam === 'all' || (linkTypeParam === undefined && prefersLinkset(accept));
     if (wantsLinkset) {
       return void res.status(200).type(LINKSET_MEDIA_TYPE).send(JSON.stringify(linkset(levels)));
     }
 
     const linkType = linkTypeParam === undefined ? NAMESPACES.gs1 + 'defaultLink' : expandLinkType(linkTypeParam);
-    const choice = chooseLink(levels, linkType, {
-      languages: acceptList(req.get('accept-language')),
-      context: dl.params.context,
-      mediaTypes: acceptList(req.get('accept')),
-    });
+    const choice = chooseLink(levels, linkType, { languages: acceptList(req.headers['accept-language']), context: dl.params.context, mediaTypes: accept });
     if (choice.kind === 'none') {
       throw new NotFoundError('NOT_FOUND', `${canonical} has no link of type ${linkTypeParam}`, { evidence: { digitalLink: canonical, linkType } });
     }
     if (choice.kind === 'many') {
       return void res.status(300).json({ statusCode: 300, linkType, candidates: choice.links });
     }
-    res.redirect(307, withForwardedQuery(choice.link, dl));
+    res.writeHead(307, { Location: withForwardedQuery(choice.link, dl) }).end();
   };
 }
 
-/** `Accept: application/linkset+json` (preferred over HTML) asks for the linkset. */
-function prefersLinkset(req: Request): boolean {
-  return req.accepts(['text/html', LINKSET_MEDIA_TYPE]) === LINKSET_MEDIA_TYPE && acceptList(req.get('accept')).includes(LINKSET_MEDIA_TYPE);
+/** `Accept: application/linkset+json`, preferred over HTML, asks for the linkset. */
+function prefersLinkset(accept: string[]): boolean {
+  const linkset = accept.indexOf(LINKSET_MEDIA_TYPE);
+  const html = accept.indexOf('text/html');
+  return linkset >= 0 && (html < 0 || linkset < html);
 }
 
 /** A header's values by descending q, without parameters, lower-cased. */
@@ -108,6 +114,7 @@ export function acceptList(header: string | undefined): string[] {
 
 /** The request's query (its data attributes and parameters, less `linkType`) passed on to the target. */
 function withForwardedQuery(link: Link, dl: DigitalLink): string {
+  if (dl.attributes.length === 0 && Object.keys(dl.params).every((name) => name === 'linkType')) return link.href;
   const target = new URL(link.href);
   for (const { ai, value } of dl.attributes) target.searchParams.append(ai, value);
   for (const [name, value] of Object.entries(dl.params)) if (name !== 'linkType') target.searchParams.append(name, value);

@@ -1,7 +1,6 @@
 // Records an issued credential: stored by id and listed under the subject its Digital Link names, in one batch.
 import { InputError } from '../errors.js';
 import { parseDigitalLink } from '../gs1/index.js';
-import type { Store } from '../storage/store.js';
 import type { CredentialRepository, StoredCredential } from '../storage/credential-repository.js';
 import type { SubjectRegistry } from './subjects.js';
 import { typesOf, isObject, type JsonObject } from '../vc/credential.js';
@@ -11,8 +10,8 @@ export interface Recorder {
   record(credential: StoredCredential): Promise<void>;
 }
 
-export function createRecorder(deps: { store: Store; credentials: CredentialRepository; subjects: SubjectRegistry }): Recorder {
-  const { store, credentials, subjects } = deps;
+export function createRecorder(deps: { credentials: CredentialRepository; subjects: SubjectRegistry }): Recorder {
+  const { credentials, subjects } = deps;
   return {
     async record(stored) {
       const vc = stored.dataIntegrity;
@@ -22,8 +21,8 @@ export function createRecorder(deps: { store: Store; credentials: CredentialRepo
       }
       const dl = parseDigitalLink(subject.id);
       const type = typesOf(vc).find((t) => t !== 'VerifiableCredential') ?? 'VerifiableCredential';
-      const operations = await subjects.recordOperations(dl, { id: stored.id, type, name: typeof subject.name === 'string' ? subject.name : undefined, facets: facetsOf(subject) });
-      await store.batch([credentials.putOperation(stored), ...operations]);
+      const name = typeof subject.name === 'string' ? subject.name : undefined;
+      await subjects.record(dl, { id: stored.id, type, name, facets: facetsOf(subject) }, [credentials.putOperation(stored)]);
     },
   };
 }

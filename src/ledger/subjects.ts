@@ -1,6 +1,6 @@
 // What the ledger knows per identified thing: a unit (serial), a batch or a product (GTIN), by its GS1 key.
 import type { AiValue, DigitalLink } from '../gs1/index.js';
-import { CANONICAL_STEM, formatDigitalLink, parseDigitalLink, toElementString } from '../gs1/index.js';
+import { CANONICAL_STEM, digitalLinkPath, parseDigitalLink, toElementString } from '../gs1/index.js';
 import { getJson, type BatchOperation, type Store } from '../storage/store.js';
 
 export type Level = 'item' | 'batch' | 'product';
@@ -50,19 +50,38 @@ export interface SubjectRegistry {
   get(key: string): Promise<SubjectRecord | undefined>;
   /** The records of every level of `dl` that the ledger knows, most specific first (a unit's lot included). */
   resolve(dl: Pick<DigitalLink, 'primaryKey' | 'qualifiers'>): Promise<SubjectRecord[]>;
-  /** The operations that record `credential` about the most specific level of `dl` (for the caller's batch). */
-  recordOperations(dl: DigitalLink, credential: SubjectCredential & { name?: string; facets?: string[] }): Promise<BatchOperation[]>;
+  /**
+   * Records `credential` about the most specific level of `dl`, in one atomic batch with `alongside`
+   * (e.g. the credential itself): both are written, or neither.
+   */
+  record(dl: DigitalLink, credential: SubjectCredential & { name?: string; facets?: string[] }, alongside?: BatchOperation[]): Promise<void>;
 }
 
+/** Lookups answered from memory, misses included; at most this many before the cache starts over. */
+const CACHE_LIMIT = 100_000;
+
+/**
+ * The registry is the only writer of subject records and the process running it the only writer of
+ * the store (one sequencer), so its read cache is exact. A deployment with several writers must not share it.
+ */
 export function createSubjectRegistry(store: Store): SubjectRegistry {
-  const get = (key: string) => getJson<SubjectRecord>(store, PREFIX + key);
+  const cache = new Map<string, SubjectRecord | null>();
+  const get = async (key: string): Promise<SubjectRecord | undefined> => {
+    const cached = cache.get(key);
+    if (cached !== undefined) return cached ?? undefined;
+    const record = await getJson<SubjectRecord>(store, PREFIX + key);
+    if (cache.size >= CACHE_LIMIT) cache.clear();
+    cache.set(key, record ?? null);
+    return record;
+  };
   return {
     get,
     async resolve(dl) {
-      const levels = levelsOf(dl);
       const found: SubjectRecord[] = [];
-      for (const { key } of levels) {
-        const record = await get(key);
+      for (const { key } of levelsOf(dl)) {
+        // Straight from the cache when it knows, without a turn of the event loop.
+        const cached = cache.get(key);
+        const record = cached === undefined ? await get(key) : (cached ?? undefined);
         if (record) found.push(record);
       }
       // A unit asked for without its lot still shows its batch's links.
@@ -74,10 +93,10 @@ export function createSubjectRegistry(store: Store): SubjectRegistry {
       }
       return found;
     },
-    async recordOperations(dl, credential) {
+    async record(dl, credential, alongside = []) {
       const [level] = levelsOf(dl);
       const existing = await get(level!.key);
-      const record: SubjectRecord = existing ?? {
+      const record: SubjectRecord = existing ? structuredClone(existing) : {
         key: level!.key,
         level: level!.level,
         path: digitalLinkPath(dl),
@@ -88,12 +107,8 @@ export function createSubjectRegistry(store: Store): SubjectRegistry {
       if (!record.credentials.some((c) => c.id === credential.id)) record.credentials.push({ id: credential.id, type: credential.type });
       for (const facet of credential.facets ?? []) if (!record.facets.includes(facet)) record.facets.push(facet);
       if (credential.name && record.name === record.key) record.name = credential.name;
-      return [{ type: 'put', key: PREFIX + record.key, value: JSON.stringify(record) }];
+      await store.batch([...alongside, { type: 'put', key: PREFIX + record.key, value: JSON.stringify(record) }]);
+      cache.set(record.key, record);
     },
   };
-}
-
-/** The canonical path of a Digital Link's key and qualifiers (`/01/…/10/…/21/…`), without host or query. */
-export function digitalLinkPath(dl: Pick<DigitalLink, 'primaryKey' | 'qualifiers'>): string {
-  return formatDigitalLink({ stem: CANONICAL_STEM, ...dl, attributes: [], params: {} }).slice(CANONICAL_STEM.length);
 }

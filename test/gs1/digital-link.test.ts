@@ -168,6 +168,12 @@ describe('the query', () => {
     expect(dl.params).toEqual({ linkType: 'gs1:pip', context: 'en GB', flag: '' });
   });
 
+  it('keeps any parameter name as data, "__proto__" included', () => {
+    const dl = parseDigitalLink('https://a/01/09506000134352?__proto__=x&constructor=y');
+    expect(Object.keys(dl.params)).toEqual(['__proto__', 'constructor']);
+    expect(formatDigitalLink(dl)).toBe('https://a/01/09506000134352?__proto__=x&constructor=y');
+  });
+
   it('reads "+" as a space in the query and as a plus sign in the path', () => {
     expect(parseDigitalLink('https://a/01/09506000134352/22/A+B').qualifiers[0]!.value).toBe('A+B');
     expect(rejection(() => parseDigitalLink('https://a/01/09506000134352?99=A+B')).evidence).toMatchObject({ ai: '99', value: 'A B' });

@@ -35,7 +35,7 @@ function componentValue(c: Component): string {
   if (linters.has('packagetype')) return 'BX';
   if (linters.has('iban')) return 'DE89370400440532013000';
   if (linters.has('couponposoffer')) return '001234561234560123456';
-  if (linters.has('couponcode')) return '0012345612345610123';
+  if (linters.has('couponcode')) return '012345612345611110123';
   if (linters.has('gcppos1') || linters.has('gcppos2')) return fit('9506ABC');
   return fit('AB-12');
 }

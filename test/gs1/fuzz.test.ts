@@ -21,7 +21,7 @@ const validDigitalLink: fc.Arbitrary<string> = fc
     stem,
     path: fc.constantFrom(...PATH_SEQUENCES).chain((sequence) => fc.tuple(...sequence.split(' ').map((ai) => valueOf(ai).map((value) => ({ ai, value }))))),
     attributes: fc.uniqueArray(fc.constantFrom(...ATTRIBUTES), { maxLength: 4 }).chain((ais) => fc.tuple(...ais.map((ai) => valueOf(ai).map((value) => ({ ai, value }))))),
-    params: fc.dictionary(fc.stringMatching(/^[A-Za-z][A-Za-z0-9_ -]{0,8}$/), fc.string({ maxLength: 12 }), { maxKeys: 3 }),
+    params: fc.dictionary(fc.oneof(fc.stringMatching(/^[A-Za-z][A-Za-z0-9_ -]{0,8}$/), fc.constantFrom('linkType', 'context', '__proto__')), fc.string({ maxLength: 12 }), { maxKeys: 3 }),
   })
   .map(({ stem, path: [primaryKey, ...qualifiers], attributes, params }) => {
     try {

@@ -24,7 +24,7 @@ describe('levels', () => {
   it('resolves a unit asked for without its lot to all three levels, anchored where they were recorded', async () => {
     const store = createMemoryStore();
     const subjects = createSubjectRegistry(store);
-    const record = async (uri: string, id: string, type: string) => store.batch(await subjects.recordOperations(parseDigitalLink(uri), { id, type, name: `thing ${id}` }));
+    const record = (uri: string, id: string, type: string) => subjects.record(parseDigitalLink(uri), { id, type, name: `thing ${id}` });
     await record('https://id.gs1.org/01/09506000134352/10/B1/21/S1', 'urn:1', 'DigitalProductPassport');
     await record('https://id.gs1.org/01/09506000134352/10/B1', 'urn:2', 'MaterialCompositionCredential');
     await record('https://id.gs1.org/01/09506000134352', 'urn:3', 'MaterialCompositionCredential');
