@@ -11,6 +11,25 @@ export type { FetchLike, PublishedKey } from './did/did-web.js';
 export type { DidDocument, VerificationMethod } from './did/did-document.js';
 export { ed25519FromSeed } from './did/ed25519.js';
 
+export {
+  parseDigitalLink,
+  formatDigitalLink,
+  canonicalDigitalLink,
+  digitalLinkPath,
+  toElementString,
+  fromElementString,
+  decompressDigitalLink,
+  compressDigitalLink,
+  checkDigit,
+  isValidCheckDigit,
+  PRIMARY_KEYS,
+  aiInfo,
+  CANONICAL_STEM,
+} from './gs1/index.js';
+export type { AiValue, DigitalLink, AiInfo } from './gs1/index.js';
+export { qrCode } from './gs1/qr-code.js';
+export type { QrFormat } from './gs1/qr-code.js';
+
 export { createDocumentLoader, loadBundledContexts } from './vc/document-loader.js';
 export type { DocumentLoader } from './vc/document-loader.js';
 export { createCredentialServices } from './vc/services.js';

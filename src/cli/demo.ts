@@ -34,6 +34,15 @@ function demoPassport(issuer: string): JsonObject {
       countryOfProduction: { countryCode: 'DE' },
       productCategory: [{ code: '841861', name: 'Heat pumps', schemeId: 'https://www.wcoomd.org/en/topics/nomenclature.aspx', schemeName: 'Harmonized System 2022' }],
       relatedParty: [{ role: 'manufacturer', party: { id: issuer, name: 'Demo manufacturer' } }],
+      performanceClaim: [
+        {
+          id: 'https://dppledger.org/demo/claims/ecodesign-813-2013',
+          name: 'Seasonal space heating energy efficiency meets the ecodesign requirements',
+          conformityTopic: [{ id: 'https://test.uncefact.org/vocabulary/untp/topic/energy.efficiency', name: 'Energy efficiency' }],
+          referenceRegulation: [{ id: 'https://eur-lex.europa.eu/eli/reg/2013/813/oj', name: 'Commission Regulation (EU) No 813/2013' }],
+          conformance: true,
+        },
+      ],
       compatibleSparePart: [
         { gtin: '09506000134369', name: 'Inverter rotary compressor, R290', compatibleHardwareRevision: ['B', 'C'] },
         { gtin: '09506000134376', name: 'Main controller board', compatibleHardwareRevision: ['C'] },

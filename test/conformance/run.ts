@@ -14,6 +14,7 @@ import { runVcDataModel } from './vc-data-model.js';
 import { runVcJoseCose } from './vc-jose-cose.js';
 import { runBitstringStatusList } from './bitstring-status-list.js';
 import { runGs1 } from './gs1.js';
+import { runGs1Resolver } from './gs1-resolver.js';
 
 const FAMILIES: ReadonlyArray<readonly [string, Suite]> = [
   ['vc-di-eddsa', runVcDiEddsa],
@@ -22,6 +23,7 @@ const FAMILIES: ReadonlyArray<readonly [string, Suite]> = [
   ['vc-jose-cose', runVcJoseCose],
   ['bitstring-status-list', runBitstringStatusList],
   ['gs1-digital-link', runGs1],
+  ['gs1-resolver', runGs1Resolver],
 ];
 
 const SHOWN = 10;

@@ -7,6 +7,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serve } from '../../src/cli/serve.js';
 import { decodeQrPng } from '../helpers.js';
+import { compressDigitalLink } from '../../src/gs1/index.js';
 
 const LINKSET_SCHEMA = new URL('../../../shared/conformance/gs1-linkset/gs1-linkset-schema.json', import.meta.url);
 let dir: string;
@@ -64,6 +65,13 @@ describe('redirects', () => {
     expect(recall).toMatchObject({ recalled: false, notices: [] });
     const parts = await (await fetch((await get(`${unitPath}?linkType=gs1:purchaseSuppliesOrAccessories`)).headers.get('location')!)).json();
     expect(parts.spareParts.map((p: { gtin: string }) => p.gtin)).toEqual(['09506000134369', '09506000134376']);
+    const claims = await (await fetch((await get(`${unitPath}?linkType=gs1:certificationInfo`)).headers.get('location')!)).json();
+    expect(claims.claims[0]).toMatchObject({ conformance: true, assertedBy: expect.stringMatching(/^did:web:/) });
+    const rels = Object.keys(linkset[0]).filter((k) => k.startsWith('https://'));
+    for (const type of ['dpp', 'pip', 'defaultLink', 'sustainabilityInfo', 'certificationInfo', 'serviceInfo', 'registerProduct', 'recallStatus', 'reportFound', 'purchaseSuppliesOrAccessories']) {
+      expect(rels).toContain(`https://gs1.org/voc/${type}`);
+    }
+    expect(rels).toEqual(expect.arrayContaining(['https://test.uncefact.org/vocabulary/linkTypes/dpp', 'https://dppledger.org/voc/eventChain']));
   });
 
   it('passes the query through, less linkType', async () => {
@@ -81,6 +89,15 @@ describe('redirects', () => {
     expect(missing.headers.get('link')).toContain('rel="linkset"');
     const unknown = await get('/01/09506000134369/21/NOPE');
     expect(unknown.status).toBe(404);
+  });
+
+  it('resolves a compressed Digital Link, exposing the uncompressed one as owl:sameAs', async () => {
+    const compressed = new URL(compressDigitalLink(origin + unitPath)).pathname;
+    expect(compressed).not.toContain('/01/');
+    const res = await get(compressed);
+    expect(res.status).toBe(307);
+    expect(res.headers.get('location')).toBe(`${origin}/passport${unitPath}`);
+    expect(res.headers.get('link')).toContain(`<${origin}${unitPath}>; rel="owl:sameAs"`);
   });
 
   it('tolerates a trailing slash; HEAD and OPTIONS work', async () => {
