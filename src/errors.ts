@@ -45,6 +45,12 @@ export const ERROR_CODES = [
   'PROOF_PURPOSE_INVALID',
   'CHALLENGE_MISMATCH',
   'DOMAIN_MISMATCH',
+  // event chains and the ledger's write path
+  'CHAIN_CONFLICT',
+  'CHAIN_HEAD_UNKNOWN',
+  'CHAIN_DIGEST_MISMATCH',
+  'CREDENTIAL_ID_TAKEN',
+  'CREDENTIAL_NOT_VERIFIED',
   // validity and status
   'NOT_YET_VALID',
   'EXPIRED',
@@ -52,6 +58,16 @@ export const ERROR_CODES = [
   'STATUS_SUSPENDED',
   'STATUS_UNAVAILABLE',
   'STATUS_LIST_INVALID',
+  // transparency log
+  'LOG_INDEX_OUT_OF_RANGE',
+  'LOG_TILE_INVALID',
+  'LOG_KEY_INVALID',
+  'LOG_APPEND_PENDING',
+  'LOG_STORE_CORRUPT',
+  'CHECKPOINT_INVALID',
+  'CHECKPOINT_SIGNATURE_INVALID',
+  'LOG_INCONSISTENT',
+  'PROOF_VERIFICATION_FAILED',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -83,8 +99,12 @@ export class DataModelError extends DppError {}
 export class DidError extends DppError {}
 /** The caller is not authorised. */
 export class AuthError extends DppError {}
+/** A write would fork or break a unit's event chain; the evidence names the current head. */
+export class ChainError extends DppError {}
 /** The requested thing does not exist. */
 export class NotFoundError extends DppError {}
+/** The transparency log: a bad tile or proof request, a checkpoint or note that does not verify, a proof that fails; the evidence carries the roots, sizes and index involved. */
+export class LogError extends DppError {}
 
 export function isDppError(value: unknown): value is DppError {
   return value instanceof DppError;

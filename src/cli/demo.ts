@@ -3,7 +3,8 @@ import { randomUUID } from 'node:crypto';
 import { formatDigitalLink, parseDigitalLink } from '../gs1/index.js';
 import type { Issuer } from '../vc/issue.js';
 import type { Signer } from '../vc/signer.js';
-import type { Recorder } from '../ledger/record.js';
+import type { Ledger } from '../ledger/ledger.js';
+import { digestMultibase } from '../vc/jcs.js';
 import type { Store } from '../storage/store.js';
 import type { JsonObject } from '../vc/credential.js';
 
@@ -83,7 +84,7 @@ export interface DemoDeps {
   did: string;
   issuer: Issuer;
   signer: () => Promise<Signer>;
-  recorder: Recorder;
+  ledger: Ledger;
 }
 
 /** Seeds the demo unit on first start and returns it; later starts return the same unit. */
@@ -92,14 +93,15 @@ export async function seedDemo(deps: DemoDeps): Promise<{ digitalLink: string; p
   let passportId = await deps.store.get(seedKey);
   if (!passportId) {
     const signer = await deps.signer();
-    const issued: JsonObject[] = [];
-    for (const credential of [demoPassport(deps.did), demoComposition(deps.did)]) {
-      const dataIntegrity = await deps.issuer.issue(credential, { signer });
-      const jwt = await deps.issuer.issue(credential, { signer, format: 'vc+jwt' });
-      await deps.recorder.record({ id: String(credential.id), dataIntegrity, jwt });
-      issued.push(credential);
-    }
-    passportId = String(issued[0]!.id);
+    // The passport opens the unit's event chain; the composition names it as its previous event.
+    const unsigned = demoPassport(deps.did);
+    const passport = await deps.issuer.issue(unsigned, { signer });
+    const composition: JsonObject = { ...demoComposition(deps.did), previousEvent: { id: passport.id, digestMultibase: digestMultibase(passport) } };
+    await deps.ledger.append([
+      { id: String(passport.id), dataIntegrity: passport, jwt: await deps.issuer.issue(unsigned, { signer, format: 'vc+jwt' }) },
+      { id: String(composition.id), dataIntegrity: await deps.issuer.issue(composition, { signer }), jwt: await deps.issuer.issue(composition, { signer, format: 'vc+jwt' }) },
+    ]);
+    passportId = String(passport.id);
     await deps.store.batch([{ type: 'put', key: seedKey, value: passportId }]);
   }
   return {

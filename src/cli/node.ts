@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { openLevelStore } from '../storage/level-store.js';
 import type { Store } from '../storage/store.js';
 import { createDidResolver, type DppDidResolver } from '../did/resolver.js';
-import type { DidDocument } from '../did/did-document.js';
+import type { DidDocument, VerificationMethod } from '../did/did-document.js';
 import { createCredentialServices, type CredentialServices } from '../vc/services.js';
 import { createDppAgent, didDocumentOf, type DppAgent } from '../vc/agent.js';
 import { fetchStatusListWith, networkFetch } from './network.js';
@@ -28,7 +28,8 @@ export interface Node {
   agent: DppAgent;
   /** Our own did:web documents, answered locally. */
   published: Map<string, DidDocument>;
-  publish(did: string): Promise<DidDocument>;
+  /** Publishes the did.json of `did`, with `extra` verification methods listed (not for assertions). */
+  publish(did: string, extra?: VerificationMethod[]): Promise<DidDocument>;
   close(): Promise<void>;
 }
 
@@ -51,8 +52,9 @@ export async function openNode(dataDir: string, env: NodeJS.ProcessEnv = process
     services,
     agent,
     published,
-    async publish(did) {
+    async publish(did, extra = []) {
       const doc = didDocumentOf(await agent.didManagerGet({ did }));
+      doc.verificationMethod = [...(doc.verificationMethod ?? []), ...extra];
       published.set(did, doc);
       return doc;
     },

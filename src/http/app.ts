@@ -15,6 +15,10 @@ import { qrCode, QR_FORMATS, type QrFormat } from '../gs1/qr-code.js';
 import { errorBody, errorHandler } from './errors.js';
 import { resolverDescription, resolverMiddleware } from './resolver.js';
 import { unitViews } from './unit-views.js';
+import { appendItems, logRoutes } from './log-routes.js';
+import type { Ledger } from '../ledger/ledger.js';
+import type { MerkleLog } from '../log/index.js';
+import type { PassportBundle } from '../ledger/bundle.js';
 import { timingSafeEqual } from 'node:crypto';
 
 /** Our own vocabulary is named by URLs on this host; the server publishes each at its path. */
@@ -31,19 +35,23 @@ export interface AppDeps {
   /** The current signing key of `did`. */
   signer: () => Promise<Signer>;
   credentials: CredentialRepository;
-  /** Bearer token required by `POST /credentials/issue`. */
+  /** Bearer token required by `POST /credentials/issue` and `POST /ledger/credentials`. */
   issueToken: string;
-  log?: (entry: Record<string, unknown>) => void;
+  ledger: Ledger;
+  log: MerkleLog;
+  logInfo: { origin: string; verifierKey: string; did: string };
+  bundle(path: string): Promise<PassportBundle>;
+  logger?: (entry: Record<string, unknown>) => void;
   /** Largest JSON body accepted (default 1 MB). */
   bodyLimit?: number;
 }
 
 export function createApp(deps: AppDeps): express.Express {
-  if (!deps?.services || !deps.origin || !deps.subjects || !deps.did || !deps.signer || !deps.credentials || typeof deps.issueToken !== 'string' || deps.issueToken.length < 16) {
+  if (!deps?.services || !deps.origin || !deps.subjects || !deps.ledger || !deps.log || !deps.did || !deps.signer || !deps.credentials || typeof deps.issueToken !== 'string' || deps.issueToken.length < 16) {
     throw new TypeError('createApp: services, origin, subjects, did, didDocument, signer, credentials and an issueToken of 16+ characters are required');
   }
   const { services, credentials } = deps;
-  const log = deps.log ?? (() => {});
+  const logger = deps.logger ?? (() => {});
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
@@ -128,8 +136,20 @@ export function createApp(deps: AppDeps): express.Express {
   });
 
   app.use(unitViews({ origin: deps.origin, subjects: deps.subjects, credentials }));
+  app.use(logRoutes({ log: deps.log, ledger: deps.ledger, logInfo: deps.logInfo }));
+
+  // The ledger's write path: verified credentials appended to their chains and the log, all or none.
+  app.post('/ledger/credentials', requireToken(deps.issueToken), json, async (req, res) => {
+    const acknowledgements = await deps.ledger.append(appendItems(req.body));
+    res.status(201).json({ acknowledgements, checkpoint: await deps.ledger.checkpoint() });
+  });
+
+  app.get('/bundle/*path', async (req, res) => {
+    const path = '/' + (req.params.path as unknown as string[]).map(encodeURIComponent).join('/');
+    res.set('Access-Control-Allow-Origin', '*').json(await deps.bundle(path));
+  });
   app.use((req: Request, _res: Response, next: NextFunction) => next(new NotFoundError('NOT_FOUND', `No route ${req.method} ${req.path}`)));
-  app.use(errorHandler(log));
+  app.use(errorHandler(logger));
   return app;
 }
 

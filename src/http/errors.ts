@@ -18,6 +18,11 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   DL_CHECK_DIGIT: 400,
   DL_KEY_NOT_PADDED: 400,
   DL_COMPRESSED_INVALID: 400,
+  CHAIN_CONFLICT: 409,
+  CHAIN_HEAD_UNKNOWN: 422,
+  CHAIN_DIGEST_MISMATCH: 422,
+  CREDENTIAL_ID_TAKEN: 409,
+  CREDENTIAL_NOT_VERIFIED: 422,
   CONTEXT_NOT_ALLOWED: 422,
   JSONLD_INVALID: 422,
   DATA_MODEL_INVALID: 422,
@@ -31,9 +36,17 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   VERIFICATION_METHOD_NOT_FOUND: 422,
   KEY_NOT_FOUND: 422,
   KEY_UNSUPPORTED: 422,
+  LOG_INDEX_OUT_OF_RANGE: 400,
+  LOG_TILE_INVALID: 400,
+  LOG_KEY_INVALID: 400,
+  LOG_APPEND_PENDING: 409,
+  CHECKPOINT_INVALID: 400,
+  CHECKPOINT_SIGNATURE_INVALID: 422,
+  LOG_INCONSISTENT: 422,
+  PROOF_VERIFICATION_FAILED: 422,
 };
 
-const REASON: Record<number, string> = { 400: 'Bad Request', 401: 'Unauthorized', 404: 'Not Found', 413: 'Payload Too Large', 422: 'Unprocessable Entity', 500: 'Internal Server Error' };
+const REASON: Record<number, string> = { 400: 'Bad Request', 401: 'Unauthorized', 404: 'Not Found', 409: 'Conflict', 413: 'Payload Too Large', 422: 'Unprocessable Entity', 500: 'Internal Server Error' };
 
 export function statusOf(code: ErrorCode): number {
   return STATUS[code] ?? 400;

@@ -25,6 +25,7 @@ export const LINK_TYPES = {
   purchaseSuppliesOrAccessories: gs1('purchaseSuppliesOrAccessories'),
   untpDpp: NAMESPACES.untp + 'dpp',
   eventChain: NAMESPACES.dpp + 'eventChain',
+  bundle: NAMESPACES.dpp + 'bundle',
 } as const;
 
 /** Link types that mean the same as another: a request for the key is answered with the value's links. */

@@ -51,6 +51,7 @@ export function linksOf(subject: SubjectRecord, origin: string): SubjectLinks {
     add(LINK_TYPES.registerProduct, { href: `${page}#register`, title: 'Register as the owner', type: 'text/html', hreflang: ['en'] });
     add(LINK_TYPES.reportFound, { href: `${page}#report-found`, title: 'Report this unit found', type: 'text/html', hreflang: ['en'] });
     add(LINK_TYPES.eventChain, { href: view('events'), title: 'Every credential of this unit, in chain order', type: 'application/json' });
+    add(LINK_TYPES.bundle, { href: `${origin}/bundle${subject.path}`, title: 'Passport bundle: credentials, log proofs, checkpoint, DID documents', type: 'application/json' });
   }
   return { anchor: origin + subject.path, itemDescription: subject.name, links };
 }

@@ -51,10 +51,18 @@ export interface SubjectRegistry {
   /** The records of every level of `dl` that the ledger knows, most specific first (a unit's lot included). */
   resolve(dl: Pick<DigitalLink, 'primaryKey' | 'qualifiers'>): Promise<SubjectRecord[]>;
   /**
-   * Records `credential` about the most specific level of `dl`, in one atomic batch with `alongside`
-   * (e.g. the credential itself): both are written, or neither.
+   * The write that lists `credential` under the most specific level of `dl`: the caller puts `operations`
+   * in its atomic batch and calls `commit()` once that batch is durable. `records` carries the state of
+   * subjects already prepared in the same batch, so several credentials about one subject add up.
    */
+  prepare(dl: DigitalLink, credential: SubjectCredential & { name?: string; facets?: string[] }, records?: Map<string, SubjectRecord>): Promise<PreparedWrite>;
+  /** `prepare` and write at once, with `alongside` in the same batch. */
   record(dl: DigitalLink, credential: SubjectCredential & { name?: string; facets?: string[] }, alongside?: BatchOperation[]): Promise<void>;
+}
+
+export interface PreparedWrite {
+  operations: BatchOperation[];
+  commit(): void;
 }
 
 /** Lookups answered from memory, misses included; at most this many before the cache starts over. */
@@ -94,8 +102,13 @@ export function createSubjectRegistry(store: Store): SubjectRegistry {
       return found;
     },
     async record(dl, credential, alongside = []) {
+      const prepared = await this.prepare(dl, credential);
+      await store.batch([...alongside, ...prepared.operations]);
+      prepared.commit();
+    },
+    async prepare(dl, credential, records = new Map()) {
       const [level] = levelsOf(dl);
-      const existing = await get(level!.key);
+      const existing = records.get(level!.key) ?? (await get(level!.key));
       const record: SubjectRecord = existing ? structuredClone(existing) : {
         key: level!.key,
         level: level!.level,
@@ -107,8 +120,11 @@ export function createSubjectRegistry(store: Store): SubjectRegistry {
       if (!record.credentials.some((c) => c.id === credential.id)) record.credentials.push({ id: credential.id, type: credential.type });
       for (const facet of credential.facets ?? []) if (!record.facets.includes(facet)) record.facets.push(facet);
       if (credential.name && record.name === record.key) record.name = credential.name;
-      await store.batch([...alongside, { type: 'put', key: PREFIX + record.key, value: JSON.stringify(record) }]);
-      cache.set(record.key, record);
+      records.set(record.key, record);
+      return {
+        operations: [{ type: 'put', key: PREFIX + record.key, value: JSON.stringify(record) }],
+        commit: () => void cache.set(record.key, record),
+      };
     },
   };
 }

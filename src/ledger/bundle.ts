@@ -1,0 +1,93 @@
+// The passport bundle: everything a verifier needs about one unit in one JSON document, checkable offline.
+import { NotFoundError } from '../errors.js';
+import { parseDigitalLink, type DigitalLink } from '../gs1/index.js';
+import type { MerkleLog } from '../log/index.js';
+import { parseCheckpoint } from '../log/index.js';
+import type { CredentialRepository } from '../storage/credential-repository.js';
+import type { DidDocument } from '../did/did-document.js';
+import { asArray, isObject, issuerId, type JsonObject } from '../vc/credential.js';
+import { logEntry, type Ledger } from './ledger.js';
+import type { SubjectRegistry } from './subjects.js';
+
+export const BUNDLE_TYPE = 'DppPassportBundle';
+
+export interface BundledEvent {
+  credential: JsonObject;
+  sequence: number;
+  leafIndex: number;
+  /** The log entry (base64): recomputable from the credential, given for convenience. */
+  entry: string;
+  /** Inclusion proof (base64 hashes) against the bundle's checkpoint. */
+  inclusionProof: string[];
+}
+
+export interface PassportBundle {
+  type: typeof BUNDLE_TYPE;
+  version: 1;
+  /** The Digital Link asked for, and the element-string key of each level's chain. */
+  digitalLink: string;
+  chains: { unit: string; path: string; events: BundledEvent[] }[];
+  /** The signed checkpoint every inclusion proof is against. */
+  checkpoint: string;
+  /** The log's note verifier key (`name+keyid+base64`), and the DID publishing it. */
+  log: { origin: string; verifierKey: string; did: string };
+  didDocuments: Record<string, DidDocument>;
+  statusLists: Record<string, unknown>;
+}
+
+export interface BundleDeps {
+  ledger: Ledger;
+  log: MerkleLog;
+  subjects: SubjectRegistry;
+  credentials: CredentialRepository;
+  resolveDid(did: string): Promise<DidDocument>;
+  fetchStatusList?(url: string): Promise<unknown>;
+  logInfo: { origin: string; verifierKey: string; did: string };
+}
+
+export async function buildBundle(deps: BundleDeps, digitalLink: string | DigitalLink): Promise<PassportBundle> {
+  const dl = typeof digitalLink === 'string' ? parseDigitalLink(digitalLink) : digitalLink;
+  const records = await deps.subjects.resolve(dl);
+  if (records.length === 0) throw new NotFoundError('NOT_FOUND', 'No passport is registered for that Digital Link');
+  const checkpoint = await deps.ledger.checkpoint();
+  const { size } = parseCheckpoint(checkpoint);
+  const dids = new Set<string>([deps.logInfo.did]);
+  const statusUrls = new Set<string>();
+  const chains: PassportBundle['chains'] = [];
+  for (const record of records) {
+    const events: BundledEvent[] = [];
+    for (const event of await deps.ledger.events(record.key)) {
+      if (event.leafIndex >= size) continue;
+      const stored = await deps.credentials.get(event.id);
+      if (!stored) continue;
+      const credential = stored.dataIntegrity;
+      const issuer = String(issuerId(credential));
+      dids.add(issuer);
+      for (const status of asArray(credential.credentialStatus as unknown).filter(isObject)) {
+        if (typeof status.statusListCredential === 'string') statusUrls.add(status.statusListCredential);
+      }
+      events.push({
+        credential,
+        sequence: event.sequence,
+        leafIndex: event.leafIndex,
+        entry: Buffer.from(logEntry(event, issuer)).toString('base64'),
+        inclusionProof: (await deps.log.inclusionProof(event.leafIndex, size)).map((h) => Buffer.from(h).toString("base64")),
+      });
+    }
+    chains.push({ unit: record.key, path: record.path, events });
+  }
+  const didDocuments: Record<string, DidDocument> = {};
+  for (const did of dids) didDocuments[did] = await deps.resolveDid(did);
+  const statusLists: Record<string, unknown> = {};
+  for (const url of statusUrls) if (deps.fetchStatusList) statusLists[url] = await deps.fetchStatusList(url);
+  return {
+    type: BUNDLE_TYPE,
+    version: 1,
+    digitalLink: typeof digitalLink === 'string' ? digitalLink : records[0]!.path,
+    chains,
+    checkpoint,
+    log: deps.logInfo,
+    didDocuments,
+    statusLists,
+  };
+}
