@@ -15,6 +15,7 @@ import { runVcJoseCose } from './vc-jose-cose.js';
 import { runBitstringStatusList } from './bitstring-status-list.js';
 import { runGs1 } from './gs1.js';
 import { runGs1Resolver } from './gs1-resolver.js';
+import { runMerkle } from './merkle.js';
 import { runJcs } from './jcs.js';
 
 const FAMILIES: ReadonlyArray<readonly [string, Suite]> = [
@@ -25,6 +26,7 @@ const FAMILIES: ReadonlyArray<readonly [string, Suite]> = [
   ['bitstring-status-list', runBitstringStatusList],
   ['gs1-digital-link', runGs1],
   ['gs1-resolver', runGs1Resolver],
+  ['transparency-dev-merkle', runMerkle],
   ['json-canonicalization', runJcs],
 ];
 
