@@ -65,6 +65,11 @@ async function main(argv: string[]): Promise<number> {
       const { issueCommand } = await import('./commands.js');
       return issueCommand(rest[0]!, values.format ?? 'data-integrity', values.data!, out);
     }
+    case 'export': {
+      if (rest.length !== 1) throw usage('dpp export takes one Digital Link');
+      const { exportCommand } = await import('./export.js');
+      return exportCommand(rest[0]!, values.out, out);
+    }
     case 'qr': {
       if (rest.length !== 1) throw usage('dpp qr takes one Digital Link');
       const { qrCommand } = await import('./qr.js');

@@ -9,7 +9,7 @@ export function networkFetch(env: NodeJS.ProcessEnv = process.env): FetchLike {
   const plain = env.DPP_DID_WEB_HTTP === '1';
   return (url, init) => {
     const target = plain ? url.replace(/^https:\/\//, 'http://') : url;
-    return fetch(target, { ...init, redirect: 'error', signal: AbortSignal.timeout(10_000) });
+    return fetch(target, { ...init, redirect: init?.redirect ?? 'error', signal: AbortSignal.timeout(10_000) });
   };
 }
 

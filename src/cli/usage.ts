@@ -12,6 +12,7 @@ Usage:
   dpp did rotate <did:web:…> [--data DIR]      new signing key; old keys stay published
   dpp issue <credential.json | -> [--format data-integrity|vc+jwt] [--data DIR]
   dpp qr <digital-link> [--format svg|png|terminal] [--out FILE]
+  dpp export <digital-link> [--out FILE]      the unit's passport bundle (credentials, proofs, checkpoint)
 
 Exit codes: 0 success (verified), 1 not verified, 2 bad usage or unreadable input.
 Environment: DPP_SECRET seals private keys (else DIR/secret.key, mode 0600);

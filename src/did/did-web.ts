@@ -26,7 +26,7 @@ export function didWebFromOrigin(origin: string): string {
   return `did:web:${encodeURIComponent(url.host)}`;
 }
 
-export type FetchLike = (url: string, init?: { headers?: Record<string, string>; redirect?: 'error' }) => Promise<Response>;
+export type FetchLike = (url: string, init?: { headers?: Record<string, string>; redirect?: 'error' | 'manual' }) => Promise<Response>;
 
 export async function resolveDidWeb(did: string, fetch: FetchLike): Promise<DidDocument> {
   const url = didWebToUrl(did);

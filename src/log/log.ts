@@ -4,7 +4,9 @@
 // Store layout under the prefix (values are strings; binary is base64):
 //   state                     {"size": n, "root": base64}: the committed tree head; written in every append batch
 //   tile/<LL>/<NNNNNNNNNNNNNNNN>  tile N of level L (zero-padded decimal), its hashes as they are now: a full tile
-//                             never changes again; the rightmost (partial) tile of a level is rewritten as it grows
+//                             never changes again and is stored with its 7 inner levels (254 more hashes), so a
+//                             proof reads nodes instead of rehashing them; the rightmost (partial) tile of a level
+//                             holds just its hashes and is rewritten as it grows
 //   entries/<NNNNNNNNNNNNNNNN>    entry bundle N, the same way
 // Every append writes the new state together with every tile and bundle it changed, in one batch, so whatever
 // batch was last durable is a whole tree: open() recomputes the root from the tiles and checks it.
@@ -13,7 +15,7 @@ import type { BatchOperation, Store } from '../storage/store.js';
 import { HASH_SIZE, bytesEqual, emptyRoot, fromBase64, leafHash, nodeHash, toBase64 } from './hash.js';
 import { consistencyPlan, foldNodes, hashPlan, inclusionPlan, isSize, rootNodes, type NodeHashReader, type ProofPlan } from './proof.js';
 import {
-  MAX_ENTRY_SIZE, MAX_TILE_LEVEL, TILE_WIDTH, TileHashes, encodeEntryBundle, nodeReader, parseEntryBundle, parseTilePath, tilesForNodes,
+  FULL_TILE_WITH_INNER_SIZE, MAX_ENTRY_SIZE, MAX_TILE_LEVEL, TILE_WIDTH, TileHashes, encodeEntryBundle, nodeReader, parseEntryBundle, parseTilePath, tilesForNodes,
 } from './tiles.js';
 
 export interface MerkleLogOptions {
@@ -129,8 +131,10 @@ export function createMerkleLog(options: MerkleLogOptions): MerkleLog {
     if (!promise) {
       promise = store.get(tileKey(level, index)).then((raw) => {
         const bytes = raw === undefined ? undefined : fromBase64(raw);
-        if (!bytes || bytes.length !== TILE_WIDTH * HASH_SIZE) throw corrupt(`Tile ${level}/${index} is missing or not a full tile`, { level, index, length: bytes?.length ?? null });
-        const tile = new TileHashes(bytes);
+        if (!bytes || (bytes.length !== FULL_TILE_WITH_INNER_SIZE && bytes.length !== TILE_WIDTH * HASH_SIZE)) {
+          throw corrupt(`Tile ${level}/${index} is missing or not a full tile`, { level, index, length: bytes?.length ?? null });
+        }
+        const tile = bytes.length === FULL_TILE_WITH_INNER_SIZE ? TileHashes.fromInnerLevels(bytes) : new TileHashes(bytes);
         tiles.set(key, tile);
         return tile;
       });
@@ -267,9 +271,9 @@ export function createMerkleLog(options: MerkleLogOptions): MerkleLog {
       edge.hashes.push(hash);
       dirty.add(level);
       if (edge.hashes.length === TILE_WIDTH) {
-        const bytes = concat(edge.hashes);
-        operations.push({ type: 'put', key: tileKey(level, edge.index), value: toBase64(bytes) });
-        fullTiles.push([`${level}/${edge.index}`, new TileHashes(bytes)]);
+        const tile = new TileHashes(concat(edge.hashes));
+        operations.push({ type: 'put', key: tileKey(level, edge.index), value: toBase64(tile.withInnerLevels()) });
+        fullTiles.push([`${level}/${edge.index}`, tile]);
         edges[level] = { index: edge.index + 1, hashes: [] };
         dirty.delete(level);
       }

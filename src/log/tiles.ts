@@ -6,7 +6,7 @@
 // fills it; empty tiles do not exist.
 // @see https://c2sp.org/tlog-tiles
 import { LogError } from '../errors.js';
-import { HASH_SIZE, emptyRoot, nodeHash } from './hash.js';
+import { HASH_SIZE, emptyRoot, sha256 } from './hash.js';
 import { consistencyPlan, hashPlan, inclusionPlan, isSize, rootNodes, type NodeHashReader, type NodeId, type ProofPlan } from './proof.js';
 
 /** Tree levels per tile level. */
@@ -134,9 +134,13 @@ export function tileOfNode(node: NodeId): { level: number; index: number; innerL
   return { level, index, innerLevel, innerIndex: node.index - index * perTile };
 }
 
+/** Bytes of a full tile with its inner levels: 256 + 128 + … + 2 hashes (its own root is a hash of the level above). */
+export const FULL_TILE_WITH_INNER_SIZE = (2 * TILE_WIDTH - 2) * HASH_SIZE;
+
 /**
  * One tile's hashes and the subtree above them: the tile's own hashes are inner level 0, and inner levels 1..7 are
- * hashed from them the first time one is asked for (only nodes complete within the tile's width exist).
+ * hashed from them the first time one is asked for (only nodes complete within the tile's width exist), unless
+ * they were given (a stored full tile keeps them, so proofs read nodes instead of rehashing 255 of them).
  */
 export class TileHashes {
   readonly width: number;
@@ -151,9 +155,33 @@ export class TileHashes {
     this.levels = [hashes];
   }
 
+  /** A full tile from `withInnerLevels()` bytes (kept, not copied). */
+  static fromInnerLevels(bytes: Uint8Array): TileHashes {
+    if (bytes.length !== FULL_TILE_WITH_INNER_SIZE) throw new LogError('LOG_TILE_INVALID', 'Not a full tile with its inner levels', { evidence: { length: bytes.length } });
+    const tile = new TileHashes(bytes.subarray(0, TILE_WIDTH * HASH_SIZE));
+    let at = TILE_WIDTH * HASH_SIZE;
+    for (let count = TILE_WIDTH / 2; count >= 2; count /= 2) {
+      tile.levels.push(bytes.subarray(at, at + count * HASH_SIZE));
+      at += count * HASH_SIZE;
+    }
+    return tile;
+  }
+
   /** The tile's bytes. */
   get bytes(): Uint8Array {
     return this.levels[0]!;
+  }
+
+  /** The tile's hashes followed by those of inner levels 1..7, for storing a full tile. */
+  withInnerLevels(): Uint8Array {
+    if (this.levels.length === 1) this.hashUp();
+    const out = new Uint8Array(this.levels.reduce((n, l) => n + l.length, 0));
+    let at = 0;
+    for (const level of this.levels) {
+      out.set(level, at);
+      at += level.length;
+    }
+    return out;
   }
 
   /** The hash at `innerLevel` (0..7), position `innerIndex`; a view into this tile, not a copy. */
@@ -168,25 +196,20 @@ export class TileHashes {
   }
 
   private hashUp(): void {
-    const scratch = new Uint8Array(1 + 2 * HASH_SIZE);
-    scratch[0] = 0x01;
+    const input = new Uint8Array(1 + 2 * HASH_SIZE); // 0x01 || left || right, reused for every node
+    input[0] = 0x01;
     let below = this.levels[0]!;
     for (let r = 1; r < TILE_HEIGHT; r++) {
       const count = Math.floor(below.length / HASH_SIZE / 2);
       const level = new Uint8Array(count * HASH_SIZE);
       for (let j = 0; j < count; j++) {
-        scratch.set(below.subarray(2 * j * HASH_SIZE, (2 * j + 2) * HASH_SIZE), 1);
-        level.set(nodeHashOfScratch(scratch), j * HASH_SIZE);
+        input.set(below.subarray(2 * j * HASH_SIZE, (2 * j + 2) * HASH_SIZE), 1);
+        level.set(sha256(input), j * HASH_SIZE);
       }
       this.levels.push(level);
       below = level;
     }
   }
-}
-
-// nodeHash over a prepared 0x01 || left || right buffer, without a second copy.
-function nodeHashOfScratch(scratch: Uint8Array): Uint8Array {
-  return nodeHash(scratch.subarray(1, 1 + HASH_SIZE), scratch.subarray(1 + HASH_SIZE));
 }
 
 /** A tile needed to read some nodes of a tree: its coordinates and the width it has in that tree. */
