@@ -12,70 +12,63 @@ export const DEMO_UNIT = 'https://id.gs1.org/01/09506000134352/10/B2026-11/21/HP
 const CONTEXTS = ['https://www.w3.org/ns/credentials/v2', 'https://dppledger.org/contexts/dpp/v1'];
 const NAME = 'AeroTherm 9 air-to-water heat pump';
 
-function demoPassport(issuer: string): JsonObject {
+/** A credential of `type` about the demo unit: its identity, then `claims`. */
+function demoCredential(type: string, issuer: string, claims: JsonObject): JsonObject {
   return {
     '@context': CONTEXTS,
     id: `urn:uuid:${randomUUID()}`,
-    type: ['VerifiableCredential', 'DigitalProductPassport'],
+    type: ['VerifiableCredential', type],
     issuer,
-    credentialSchema: { id: 'https://dppledger.org/schemas/DigitalProductPassport/v1', type: 'JsonSchema' },
+    credentialSchema: { id: `https://dppledger.org/schemas/${type}/v1`, type: 'JsonSchema' },
     credentialSubject: {
       id: DEMO_UNIT,
       type: ['Product'],
       name: NAME,
       gtin: '09506000134352',
       idGranularity: 'item',
-      modelNumber: 'AT9-M-R290',
       batchNumber: 'B2026-11',
       itemNumber: 'HP-000123',
-      hardwareRevision: 'C',
-      firmwareVersion: '4.2.1',
-      productionDate: '2025-12-15',
-      producedAtFacility: { id: 'https://id.gs1.org/414/9506000130002', name: 'Demo plant', countryOfOperation: { countryCode: 'DE' } },
-      countryOfProduction: { countryCode: 'DE' },
-      productCategory: [{ code: '841861', name: 'Heat pumps', schemeId: 'https://www.wcoomd.org/en/topics/nomenclature.aspx', schemeName: 'Harmonized System 2022' }],
-      relatedParty: [{ role: 'manufacturer', party: { id: issuer, name: 'Demo manufacturer' } }],
-      performanceClaim: [
-        {
-          id: 'https://dppledger.org/demo/claims/ecodesign-813-2013',
-          name: 'Seasonal space heating energy efficiency meets the ecodesign requirements',
-          conformityTopic: [{ id: 'https://test.uncefact.org/vocabulary/untp/topic/energy.efficiency', name: 'Energy efficiency' }],
-          referenceRegulation: [{ id: 'https://eur-lex.europa.eu/eli/reg/2013/813/oj', name: 'Commission Regulation (EU) No 813/2013' }],
-          conformance: true,
-        },
-      ],
-      compatibleSparePart: [
-        { gtin: '09506000134369', name: 'Inverter rotary compressor, R290', compatibleHardwareRevision: ['B', 'C'] },
-        { gtin: '09506000134376', name: 'Main controller board', compatibleHardwareRevision: ['C'] },
-      ],
+      ...claims,
     },
   };
 }
 
+function demoPassport(issuer: string): JsonObject {
+  return demoCredential('DigitalProductPassport', issuer, {
+    modelNumber: 'AT9-M-R290',
+    hardwareRevision: 'C',
+    firmwareVersion: '4.2.1',
+    productionDate: '2025-12-15',
+    producedAtFacility: { id: 'https://id.gs1.org/414/9506000130002', name: 'Demo plant', countryOfOperation: { countryCode: 'DE' } },
+    countryOfProduction: { countryCode: 'DE' },
+    productCategory: [{ code: '841861', name: 'Heat pumps', schemeId: 'https://www.wcoomd.org/en/topics/nomenclature.aspx', schemeName: 'Harmonized System 2022' }],
+    relatedParty: [{ role: 'manufacturer', party: { id: issuer, name: 'Demo manufacturer' } }],
+    performanceClaim: [
+      {
+        id: 'https://dppledger.org/demo/claims/ecodesign-813-2013',
+        name: 'Seasonal space heating energy efficiency meets the ecodesign requirements',
+        conformityTopic: [{ id: 'https://test.uncefact.org/vocabulary/untp/topic/energy.efficiency', name: 'Energy efficiency' }],
+        referenceRegulation: [{ id: 'https://eur-lex.europa.eu/eli/reg/2013/813/oj', name: 'Commission Regulation (EU) No 813/2013' }],
+        conformance: true,
+      },
+    ],
+    compatibleSparePart: [
+      { gtin: '09506000134369', name: 'Inverter rotary compressor, R290', compatibleHardwareRevision: ['B', 'C'] },
+      { gtin: '09506000134376', name: 'Main controller board', compatibleHardwareRevision: ['C'] },
+    ],
+  });
+}
+
 function demoComposition(issuer: string): JsonObject {
   const material = (name: string, massFraction: number, extra: JsonObject = {}) => ({ name, massFraction, hazardous: false, criticalRawMaterial: false, ...extra });
-  return {
-    '@context': CONTEXTS,
-    id: `urn:uuid:${randomUUID()}`,
-    type: ['VerifiableCredential', 'MaterialCompositionCredential'],
-    issuer,
-    credentialSchema: { id: 'https://dppledger.org/schemas/MaterialCompositionCredential/v1', type: 'JsonSchema' },
-    credentialSubject: {
-      id: DEMO_UNIT,
-      type: ['Product'],
-      name: NAME,
-      gtin: '09506000134352',
-      idGranularity: 'item',
-      batchNumber: 'B2026-11',
-      itemNumber: 'HP-000123',
-      materialProvenance: [
-        material('Steel (casing, frame)', 0.63, { recycledMassFraction: 0.42 }),
-        material('Copper (heat exchanger, wiring)', 0.12, { casNumber: '7440-50-8', criticalRawMaterial: true }),
-        material('Aluminium (fins)', 0.08, { casNumber: '7429-90-5', criticalRawMaterial: true }),
-        material('Propane, refrigerant R290', 0.01, { casNumber: '74-98-6', hazardous: true, component: { name: 'Sealed refrigerant circuit' } }),
-      ],
-    },
-  };
+  return demoCredential('MaterialCompositionCredential', issuer, {
+    materialProvenance: [
+      material('Steel (casing, frame)', 0.63, { recycledMassFraction: 0.42 }),
+      material('Copper (heat exchanger, wiring)', 0.12, { casNumber: '7440-50-8', criticalRawMaterial: true }),
+      material('Aluminium (fins)', 0.08, { casNumber: '7429-90-5', criticalRawMaterial: true }),
+      material('Propane, refrigerant R290', 0.01, { casNumber: '74-98-6', hazardous: true, component: { name: 'Sealed refrigerant circuit' } }),
+    ],
+  });
 }
 
 export interface DemoDeps {

@@ -130,7 +130,7 @@ export function createMerkleLog(options: MerkleLogOptions): MerkleLog {
     let promise = loading.get(key);
     if (!promise) {
       promise = store.get(tileKey(level, index)).then((raw) => {
-        const bytes = raw === undefined ? undefined : fromBase64(raw);
+        const bytes = raw === undefined ? undefined : decodeStored(raw);
         if (!bytes || (bytes.length !== FULL_TILE_WITH_INNER_SIZE && bytes.length !== TILE_WIDTH * HASH_SIZE)) {
           throw corrupt(`Tile ${level}/${index} is missing or not a full tile`, { level, index, length: bytes?.length ?? null });
         }
@@ -215,7 +215,7 @@ export function createMerkleLog(options: MerkleLogOptions): MerkleLog {
       let hashes: Uint8Array[] = [];
       if (width > 0) {
         const stored = await store.get(tileKey(level, index));
-        const bytes = stored === undefined ? undefined : fromBase64(stored);
+        const bytes = stored === undefined ? undefined : decodeStored(stored);
         // The stored edge may be longer than the state's (a durable batch whose commit() was abandoned); its prefix holds.
         if (!bytes || bytes.length < width * HASH_SIZE || bytes.length % HASH_SIZE !== 0) throw corrupt(`The partial tile ${level}/${index} is missing or short`, { level, index, width });
         hashes = Array.from({ length: width }, (_, i) => bytes.slice(i * HASH_SIZE, (i + 1) * HASH_SIZE));
@@ -227,7 +227,7 @@ export function createMerkleLog(options: MerkleLogOptions): MerkleLog {
     const bundleWidth = size % TILE_WIDTH;
     if (bundleWidth > 0) {
       const stored = await store.get(bundleKey(Math.floor(size / TILE_WIDTH)));
-      const bytes = stored === undefined ? undefined : fromBase64(stored);
+      const bytes = stored === undefined ? undefined : decodeStored(stored);
       const entries = bytes ? parseEntryBundle(bytes) : [];
       if (entries.length < bundleWidth) throw corrupt('The partial entry bundle is missing or short', { index: Math.floor(size / TILE_WIDTH), width: bundleWidth });
       bundle = entries.slice(0, bundleWidth);
@@ -347,7 +347,7 @@ export function createMerkleLog(options: MerkleLogOptions): MerkleLog {
     const cached = bundles.get(key);
     if (cached) return cached;
     const raw = await store.get(bundleKey(index));
-    const bytes = raw === undefined ? undefined : fromBase64(raw);
+    const bytes = raw === undefined ? undefined : decodeStored(raw);
     const entries = bytes ? parseEntryBundle(bytes) : [];
     if (entries.length !== TILE_WIDTH) throw corrupt(`Entry bundle ${index} is missing or not full`, { index, entries: entries.length });
     bundles.set(key, entries);
@@ -428,6 +428,12 @@ export function createMerkleLog(options: MerkleLogOptions): MerkleLog {
       return resource.kind === 'tile' ? tile(resource.level, resource.index, resource.width) : entryBundle(resource.index, resource.width);
     },
   };
+}
+
+/** Base64 from our own store, decoded without the canonical-form check that input from outside gets. */
+function decodeStored(text: string): Uint8Array {
+  const bytes = Buffer.from(text, 'base64');
+  return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
 function concat(hashes: readonly Uint8Array[]): Uint8Array {
