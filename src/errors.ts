@@ -68,6 +68,10 @@ export const ERROR_CODES = [
   'CHECKPOINT_SIGNATURE_INVALID',
   'LOG_INCONSISTENT',
   'PROOF_VERIFICATION_FAILED',
+  // mirrors and witnesses
+  'LOG_KEY_CHANGED',
+  'CREDENTIAL_UNAVAILABLE',
+  'CREDENTIAL_DIGEST_MISMATCH',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

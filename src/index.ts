@@ -57,3 +57,6 @@ export { openLevelStore } from './storage/level-store.js';
 
 export { createApp } from './http/app.js';
 export type { AppDeps } from './http/app.js';
+export { createMirrorApp } from './http/mirror-app.js';
+export type { MirrorAppDeps } from './http/mirror-app.js';
+export type { LogInfo } from './http/log-routes.js';

@@ -12,7 +12,10 @@ async function main(argv: string[]): Promise<number> {
     options: {
       port: { type: 'string', default: '3000' },
       host: { type: 'string', default: '127.0.0.1' },
-      data: { type: 'string', default: './data' },
+      // No default here: `dpp mirror` needs its own folder named; the other commands default to ./data.
+      data: { type: 'string' },
+      mirror: { type: 'string' },
+      'show-key': { type: 'boolean', default: false },
       origin: { type: 'string' },
       token: { type: 'string' },
       'tls-cert': { type: 'string' },
@@ -26,6 +29,7 @@ async function main(argv: string[]): Promise<number> {
     },
   });
   const [command, ...rest] = positionals;
+  const data = values.data ?? './data';
   const out = (line: string) => void process.stdout.write(line + '\n');
   if (values.help || !command) {
     out(HELP);
@@ -35,15 +39,18 @@ async function main(argv: string[]): Promise<number> {
     case 'serve': {
       const port = Number(values.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw usage('--port must be 0..65535');
-      const { serve } = await import('./serve.js');
-      const running = await serve({
+      const { serve, serveMirror } = await import('./serve.js');
+      if (values.mirror !== undefined && (values.data !== undefined || values.demo || values.origin !== undefined || values.token !== undefined)) {
+        throw usage('dpp serve --mirror DIR serves a mirror read-only: no --data, --demo, --origin or --token');
+      }
+      const tlsOptions = { tlsCert: values['tls-cert'], tlsKey: values['tls-key'] };
+      const running = values.mirror !== undefined ? await serveMirror({ port, host: values.host!, mirror: values.mirror, ...tlsOptions }) : await serve({
         port,
         host: values.host!,
-        data: values.data!,
+        data,
         origin: values.origin,
         token: values.token,
-        tlsCert: values['tls-cert'],
-        tlsKey: values['tls-key'],
+        ...tlsOptions,
         demo: values.demo,
       });
       const stop = () => void running.close().then(() => process.exit(0));
@@ -58,12 +65,12 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'did': {
       const { didCommand } = await import('./commands.js');
-      return didCommand(rest, values.data!, values.web, out);
+      return didCommand(rest, data, values.web, out);
     }
     case 'issue': {
       if (rest.length !== 1) throw usage('dpp issue takes one credential file (or - for standard input)');
       const { issueCommand } = await import('./commands.js');
-      return issueCommand(rest[0]!, values.format ?? 'data-integrity', values.data!, out);
+      return issueCommand(rest[0]!, values.format ?? 'data-integrity', data, out);
     }
     case 'export': {
       if (rest.length !== 1) throw usage('dpp export takes one Digital Link');
@@ -74,6 +81,12 @@ async function main(argv: string[]): Promise<number> {
       if (rest.length !== 1) throw usage('dpp qr takes one Digital Link');
       const { qrCommand } = await import('./qr.js');
       return qrCommand(rest[0]!, values.format ?? 'terminal', values.out, out);
+    }
+    case 'mirror': {
+      if (rest.length > 1) throw usage('dpp mirror takes one base URL');
+      if (values.data === undefined) throw usage('dpp mirror needs --data DIR, the mirror\'s own data folder');
+      const { mirrorCommand } = await import('./mirror.js');
+      return mirrorCommand(rest[0], { data: values.data, json: values.json!, showKey: values['show-key']! }, out);
     }
     default:
       throw usage(`Unknown command: ${command}`);
@@ -86,7 +99,8 @@ main(process.argv.slice(2)).then(
     const parseError = (err as { code?: string })?.code?.startsWith?.('ERR_PARSE_ARGS');
     const code = isDppError(err) ? err.code : parseError ? 'USAGE' : undefined;
     process.stderr.write(`dpp: ${code ? `[${code}] ` : ''}${(err as Error)?.message ?? String(err)}\n`);
-    // Verification failures never throw (they are reports, exit 1): anything we raise is bad usage or input.
-    process.exit(code ? 2 : 1);
+    // Verification failures never throw (they are reports, exit 1): whatever throws means the command
+    // could not do its job (bad usage, unreadable input, a data folder that cannot be opened): exit 2.
+    process.exit(2);
   },
 );

@@ -8,6 +8,7 @@ import { createDidResolver, type DppDidResolver } from '../did/resolver.js';
 import type { DidDocument, VerificationMethod } from '../did/did-document.js';
 import { createCredentialServices, type CredentialServices } from '../vc/services.js';
 import { createDppAgent, didDocumentOf, type DppAgent } from '../vc/agent.js';
+import type { NoteSigner } from '../log/index.js';
 import { fetchStatusListWith, networkFetch } from './network.js';
 
 /** The key sealing private keys: SHA-256 of `DPP_SECRET`, else a 0600 key file made once in the data folder. */
@@ -59,5 +60,31 @@ export async function openNode(dataDir: string, env: NodeJS.ProcessEnv = process
       return doc;
     },
     close: () => store.close(),
+  };
+}
+
+/**
+ * A note-signing Ed25519 key held by Veramo's key manager like every other key: created once, its kid remembered
+ * in the store under `storeKey`. The log's checkpoint key and a mirror's witness key are such keys; neither is a
+ * verification method for assertions.
+ */
+export async function storedNoteSigner(agent: DppAgent, store: Store, storeKey: string, name: string): Promise<NoteSigner> {
+  let kid = await store.get(storeKey);
+  if (!kid) {
+    kid = (await agent.keyManagerCreate({ kms: 'local', type: 'Ed25519' })).kid;
+    await store.batch([{ type: 'put', key: storeKey, value: kid }]);
+  }
+  return noteSignerOf(agent, kid, name);
+}
+
+/** The note signer backed by the Veramo key `kid`. */
+export async function noteSignerOf(agent: DppAgent, kid: string, name: string): Promise<NoteSigner> {
+  const key = await agent.keyManagerGet({ kid });
+  return {
+    name,
+    publicKey: new Uint8Array(Buffer.from(key.publicKeyHex, 'hex')),
+    async sign(message) {
+      return new Uint8Array(Buffer.from(await agent.keyManagerSign({ keyRef: kid, data: message as unknown as string, algorithm: 'EdDSA' }), 'base64url'));
+    },
   };
 }

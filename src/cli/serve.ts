@@ -2,8 +2,12 @@
 import { createServer as createHttpServer, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { createApp } from '../http/app.js';
+import { createMirrorApp } from '../http/mirror-app.js';
+import { openLevelStore } from '../storage/level-store.js';
+import { getJson } from '../storage/store.js';
 import { didWebFromOrigin } from '../did/did-web.js';
 import { ensureDidWeb } from '../vc/agent.js';
 import { veramoSigner } from '../vc/veramo-plugin.js';
@@ -11,12 +15,12 @@ import { createCredentialRepository } from '../storage/credential-repository.js'
 import { createSubjectRegistry } from '../ledger/subjects.js';
 import { createLedger } from '../ledger/ledger.js';
 import { buildBundle } from '../ledger/bundle.js';
-import { createMerkleLog, formatCheckpoint, formatVerifierKey, signNote, type NoteSigner } from '../log/index.js';
+import { createMerkleLog, formatCheckpoint, formatVerifierKey, signNote } from '../log/index.js';
 import { ed25519PublicKeyToMultibase } from '../did/multibase.js';
-import type { DppAgent } from '../vc/agent.js';
-import type { Store } from '../storage/store.js';import { qrCode } from '../gs1/qr-code.js';
-import { openNode } from './node.js';
+import { qrCode } from '../gs1/qr-code.js';
+import { openNode, storedNoteSigner } from './node.js';
 import { seedDemo } from './demo.js';
+import { MIRROR_KEYS, openMirrorState, type HeldCheckpoint } from './mirror.js';
 import { usage } from './usage.js';
 
 export interface ServeOptions {
@@ -30,11 +34,10 @@ export interface ServeOptions {
   demo?: boolean;
 }
 
-export async function serve(options: ServeOptions, out: (line: string) => void = console.log): Promise<{ server: Server; close(): Promise<void> }> {
+/** An http(s) server listening on `host:port` (port 0: any free port), not yet handling requests. */
+async function listen(options: { port: number; host: string; tlsCert?: string; tlsKey?: string }): Promise<{ server: Server; port: number; tls: boolean }> {
   if ((options.tlsCert === undefined) !== (options.tlsKey === undefined)) throw usage('--tls-cert and --tls-key go together');
   const tls = options.tlsCert ? { cert: readFileSync(options.tlsCert), key: readFileSync(options.tlsKey!) } : undefined;
-  const node = await openNode(options.data);
-  // Listen first: with --port 0 the origin, and so the did:web, depends on the port we get.
   const server = tls ? createHttpsServer(tls) : createHttpServer();
   server.requestTimeout = 30_000;
   server.headersTimeout = 10_000;
@@ -43,11 +46,20 @@ export async function serve(options: ServeOptions, out: (line: string) => void =
     server.listen(options.port, options.host, () => resolve());
   });
   const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : options.port;
+  return { server, port: typeof address === 'object' && address ? address.port : options.port, tls: tls !== undefined };
+}
+
+export async function serve(options: ServeOptions, out: (line: string) => void = console.log): Promise<{ server: Server; close(): Promise<void> }> {
+  const node = await openNode(options.data);
+  // Listen first: with --port 0 the origin, and so the did:web, depends on the port we get.
+  const { server, port, tls } = await listen(options).catch(async (err: unknown) => {
+    await node.close();
+    throw err;
+  });
   const origin = options.origin ?? `${tls ? 'https' : 'http'}://${options.host === '0.0.0.0' ? 'localhost' : options.host}:${port}`;
   const did = didWebFromOrigin(origin);
   await ensureDidWeb(node.agent, did);
-  const logSigner = await logNoteSigner(node.agent, node.store, `${new URL(origin).host}/log`);
+  const logSigner = await storedNoteSigner(node.agent, node.store, 'log-key', `${new URL(origin).host}/log`);
   const logMethod = { id: `${did}#log`, type: 'Multikey', controller: did, publicKeyMultibase: ed25519PublicKeyToMultibase(logSigner.publicKey) };
   const publish = () => node.publish(did, [logMethod]);
   await publish();
@@ -101,22 +113,46 @@ export async function serve(options: ServeOptions, out: (line: string) => void =
   };
 }
 
+export interface MirrorServeOptions {
+  port: number;
+  host: string;
+  /** The data folder `dpp mirror` keeps its copy in. */
+  mirror: string;
+  tlsCert?: string;
+  tlsKey?: string;
+}
+
 /**
- * The log's own Ed25519 key, held by Veramo's key manager like every other key: created once, its kid
- * remembered in the store. It signs checkpoints only (it is not an assertion method of the DID).
+ * `dpp serve --mirror DIR`: what a mirror holds, read-only: the log routes over the mirrored tree with the cosigned
+ * checkpoint, and the credentials. It needs no secret: it signs nothing.
  */
-async function logNoteSigner(agent: DppAgent, store: Store, name: string): Promise<NoteSigner> {
-  let kid = await store.get('log-key');
-  if (!kid) {
-    kid = (await agent.keyManagerCreate({ kms: 'local', type: 'Ed25519' })).kid;
-    await store.batch([{ type: 'put', key: 'log-key', value: kid }]);
+export async function serveMirror(options: MirrorServeOptions, out: (line: string) => void = console.log): Promise<{ server: Server; close(): Promise<void> }> {
+  const folder = join(options.mirror, 'store');
+  if (!existsSync(folder)) throw usage(`${options.mirror} is not a mirror's data folder (run dpp mirror <base-url> --data ${options.mirror} first)`);
+  const store = await openLevelStore(folder);
+  try {
+    const { log, pin, held, witness } = await openMirrorState(store);
+    if (!pin || !held) throw usage(`${options.mirror} holds no verified checkpoint yet (run dpp mirror <base-url> --data ${options.mirror} first)`);
+    const logInfo = { origin: pin.origin, verifierKey: pin.verifierKey, did: pin.did, witnesses: witness ? [witness.verifierKey] : [] };
+    const app = createMirrorApp({
+      log,
+      logInfo,
+      checkpoint: async () => (await getJson<HeldCheckpoint>(store, MIRROR_KEYS.checkpoint))!.note,
+      credentials: createCredentialRepository(store),
+      logger: (entry) => console.error(JSON.stringify({ time: new Date().toISOString(), ...entry })),
+    });
+    const { server, port, tls } = await listen(options);
+    server.on('request', app);
+    out(`dpp-ledger mirror of ${pin.origin} (size ${held.size}) serving read-only on ${tls ? 'https' : 'http'}://${options.host}:${port}`);
+    return {
+      server,
+      async close() {
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+        await store.close();
+      },
+    };
+  } catch (err) {
+    await store.close();
+    throw err;
   }
-  const key = await agent.keyManagerGet({ kid });
-  return {
-    name,
-    publicKey: new Uint8Array(Buffer.from(key.publicKeyHex, 'hex')),
-    async sign(message) {
-      return new Uint8Array(Buffer.from(await agent.keyManagerSign({ keyRef: kid, data: message as unknown as string, algorithm: 'EdDSA' }), 'base64url'));
-    },
-  };
 }

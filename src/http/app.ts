@@ -15,7 +15,7 @@ import { qrCode, QR_FORMATS, type QrFormat } from '../gs1/qr-code.js';
 import { errorBody, errorHandler } from './errors.js';
 import { resolverDescription, resolverMiddleware } from './resolver.js';
 import { unitViews } from './unit-views.js';
-import { appendItems, logRoutes } from './log-routes.js';
+import { appendItems, logRoutes, type LogInfo } from './log-routes.js';
 import type { Ledger } from '../ledger/ledger.js';
 import type { MerkleLog } from '../log/index.js';
 import type { PassportBundle } from '../ledger/bundle.js';
@@ -39,7 +39,7 @@ export interface AppDeps {
   issueToken: string;
   ledger: Ledger;
   log: MerkleLog;
-  logInfo: { origin: string; verifierKey: string; did: string };
+  logInfo: LogInfo;
   bundle(path: string): Promise<PassportBundle>;
   logger?: (entry: Record<string, unknown>) => void;
   /** Largest JSON body accepted (default 1 MB). */
@@ -136,7 +136,7 @@ export function createApp(deps: AppDeps): express.Express {
   });
 
   app.use(unitViews({ origin: deps.origin, subjects: deps.subjects, credentials }));
-  app.use(logRoutes({ log: deps.log, ledger: deps.ledger, logInfo: deps.logInfo }));
+  app.use(logRoutes({ log: deps.log, checkpoint: () => deps.ledger.checkpoint(), logInfo: deps.logInfo }));
 
   // The ledger's write path: verified credentials appended to their chains and the log, all or none.
   app.post('/ledger/credentials', requireToken(deps.issueToken), json, async (req, res) => {

@@ -1,16 +1,26 @@
 // The log over HTTP: C2SP tlog-tiles (checkpoint, hash tiles, entry bundles) that any static host could
-// serve, JSON inclusion and consistency proofs, and the ledger's authenticated write path.
+// serve, and JSON inclusion and consistency proofs; read-only, so the origin and its mirrors serve the same routes.
+// Also the body parser of the ledger's authenticated write path.
 import { Router, type Request } from 'express';
 import { InputError, LogError } from '../errors.js';
 import { parseTilePath, type MerkleLog } from '../log/index.js';
-import type { Ledger } from '../ledger/ledger.js';
 import type { StoredCredential } from '../storage/credential-repository.js';
 import { isObject } from '../vc/credential.js';
 
+/** What `GET /log/key` tells a verifier: the log's origin line, its note verifier key, and the DID publishing it. */
+export interface LogInfo {
+  origin: string;
+  verifierKey: string;
+  did: string;
+  /** Verifier keys of witnesses whose cosignatures the served checkpoint carries (a mirror lists its own). */
+  witnesses?: string[];
+}
+
 export interface LogRouteDeps {
   log: MerkleLog;
-  ledger: Ledger;
-  logInfo: { origin: string; verifierKey: string; did: string };
+  /** The signed note `GET /log/checkpoint` serves: the ledger's latest, or a mirror's cosigned one. */
+  checkpoint: () => Promise<string>;
+  logInfo: LogInfo;
 }
 
 const IMMUTABLE = 'public, max-age=31536000, immutable';
@@ -26,12 +36,12 @@ function integer(req: Request, name: string, fallback?: number): number {
 }
 
 export function logRoutes(deps: LogRouteDeps): Router {
-  const { log, ledger } = deps;
+  const { log, checkpoint } = deps;
   const router = Router();
   const b64 = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64');
 
   router.get('/log/checkpoint', async (_req, res) => {
-    res.set('Access-Control-Allow-Origin', '*').set('Cache-Control', 'no-cache').type('text/plain; charset=utf-8').send(await ledger.checkpoint());
+    res.set('Access-Control-Allow-Origin', '*').set('Cache-Control', 'no-cache').type('text/plain; charset=utf-8').send(await checkpoint());
   });
 
   router.get('/log/key', (_req, res) => {

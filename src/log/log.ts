@@ -1,28 +1,30 @@
 // The append-only Merkle log on a Store, kept as C2SP tiles and entry bundles; appends are prepared as batch
 // operations for the caller's own atomic batch, and proofs are computed from tiles.
 //
-// Store layout under the prefix (values are strings; binary is base64):
-//   state                     {"size": n, "root": base64}: the committed tree head; written in every append batch
-//   tile/<LL>/<NNNNNNNNNNNNNNNN>  tile N of level L (zero-padded decimal), its hashes as they are now: a full tile
-//                             never changes again and is stored with its 7 inner levels (254 more hashes), so a
-//                             proof reads nodes instead of rehashing them; the rightmost (partial) tile of a level
-//                             holds just its hashes and is rewritten as it grows
-//   entries/<NNNNNNNNNNNNNNNN>    entry bundle N, the same way
-// Every append writes the new state together with every tile and bundle it changed, in one batch, so whatever
-// batch was last durable is a whole tree: open() recomputes the root from the tiles and checks it.
+// Store layout under the prefix (values are strings; binary is base64; N is 16-digit zero-padded decimal, L 2 digits):
+//   state                 {"size": n, "root": base64}: the committed tree head, written in every append's batch
+//   tile/<L>/<N>          a full tile: its 256 hashes and, after them, the 30 hashes of its inner levels 4..7, so a
+//                         proof rehashes at most 11 nodes of a tile instead of 247; never changes again
+//   tile/<L>/<N>/<JJJ>    one hash of the rightmost, partial tile of level L; replaced by tile/<L>/<N> when it fills
+//   entries/<N>           a full entry bundle as served, DEFLATE-compressed (`z:` + base64) when that is smaller
+//   entries/<N>/<JJJ>     one entry of the rightmost, partial bundle; replaced by entries/<N> when it fills
+// An append of k entries writes O(k) bytes (no partial tile or bundle is rewritten). Every append writes the new
+// state with every key it changed in one batch, so whatever batch was last durable is a whole tree: open() reads
+// the right edge and checks that it hashes to the stored root.
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { LogError } from '../errors.js';
 import type { BatchOperation, Store } from '../storage/store.js';
 import { HASH_SIZE, bytesEqual, emptyRoot, fromBase64, leafHash, nodeHash, toBase64 } from './hash.js';
 import { consistencyPlan, foldNodes, hashPlan, inclusionPlan, isSize, rootNodes, type NodeHashReader, type ProofPlan } from './proof.js';
 import {
-  FULL_TILE_WITH_INNER_SIZE, MAX_ENTRY_SIZE, MAX_TILE_LEVEL, TILE_WIDTH, TileHashes, encodeEntryBundle, nodeReader, parseEntryBundle, parseTilePath, tilesForNodes,
+  MAX_ENTRY_SIZE, STORED_TILE_SIZE, MAX_TILE_LEVEL, TILE_WIDTH, TileHashes, encodeEntryBundle, nodeReader, parseEntryBundle, parseTilePath, tilesForNodes,
 } from './tiles.js';
 
 export interface MerkleLogOptions {
   store: Store;
   /** Key prefix of this log in the store; default `log/`. */
   prefix?: string;
-  /** Full tiles kept in memory (each with its rehashed inner levels, about 16 KB); default 1024. */
+  /** Full tiles kept in memory (each with its inner levels, 16 KB); default 1024. */
   cacheTiles?: number;
   /** Full entry bundles kept in memory, parsed; default 16. */
   cacheBundles?: number;
@@ -34,7 +36,7 @@ export interface MerkleLogOptions {
  * on; or `abandon()` if that batch failed. Until one of them is called no other append can be prepared.
  */
 export interface PreparedAppend {
-  /** Store operations: the new state, every tile (full and partial, all levels) and entry bundle that changed. */
+  /** Store operations: the new state, the tiles and bundles that filled (their partial positions deleted), and the new positions of the partial ones. */
   readonly operations: BatchOperation[];
   /** The index of the first appended entry. */
   readonly firstIndex: number;
@@ -46,7 +48,10 @@ export interface PreparedAppend {
   readonly leafHashes: Uint8Array[];
   /** Call once the batch holding `operations` is durable. Throws if this append is no longer pending. */
   commit(): void;
-  /** Call when the batch was not written; no-op if already committed or abandoned. */
+  /**
+   * Call when the batch was not written; no-op if already committed or abandoned. If it cannot be told whether the
+   * batch was written, open a new log on the store instead: open() finds whatever the last durable batch wrote.
+   */
   abandon(): void;
 }
 
@@ -81,7 +86,11 @@ interface EdgeTile {
   index: number;
   /** Its hashes so far, fewer than 256 (a full tile moves to the store and the edge to the next index). */
   hashes: Uint8Array[];
+  /** inner[r - 1]: the complete nodes of inner level r (1..7) above those hashes, as the appends' merges made them. */
+  inner: Uint8Array[][];
 }
+
+const newEdge = (index: number): EdgeTile => ({ index, hashes: [], inner: Array.from({ length: 7 }, () => []) });
 
 /** A committed tree, never changed in place: an append builds the next one. */
 interface State {
@@ -97,7 +106,7 @@ interface State {
   edgeTiles: (TileHashes | undefined)[];
 }
 
-const EMPTY: State = { size: 0, root: emptyRoot(), range: [], edges: [], bundle: [], edgeTiles: [] };
+const emptyState = (): State => ({ size: 0, root: emptyRoot(), range: [], edges: [], bundle: [], edgeTiles: [] });
 
 export function createMerkleLog(options: MerkleLogOptions): MerkleLog {
   const { store, prefix = 'log/', cacheTiles = 1024, cacheBundles = 16 } = options ?? ({} as MerkleLogOptions);
@@ -108,6 +117,7 @@ export function createMerkleLog(options: MerkleLogOptions): MerkleLog {
   const stateKey = `${prefix}state`;
   const tileKey = (level: number, index: number) => `${prefix}tile/${String(level).padStart(2, '0')}/${String(index).padStart(16, '0')}`;
   const bundleKey = (index: number) => `${prefix}entries/${String(index).padStart(16, '0')}`;
+  const partKey = (base: string, position: number) => `${base}/${String(position).padStart(3, '0')}`;
 
   let state: State | undefined;
   let pending: object | undefined;
@@ -131,10 +141,8 @@ export function createMerkleLog(options: MerkleLogOptions): MerkleLog {
     if (!promise) {
       promise = store.get(tileKey(level, index)).then((raw) => {
         const bytes = raw === undefined ? undefined : decodeStored(raw);
-        if (!bytes || (bytes.length !== FULL_TILE_WITH_INNER_SIZE && bytes.length !== TILE_WIDTH * HASH_SIZE)) {
-          throw corrupt(`Tile ${level}/${index} is missing or not a full tile`, { level, index, length: bytes?.length ?? null });
-        }
-        const tile = bytes.length === FULL_TILE_WITH_INNER_SIZE ? TileHashes.fromInnerLevels(bytes) : new TileHashes(bytes);
+        if (!bytes || bytes.length !== STORED_TILE_SIZE) throw corrupt(`Tile ${level}/${index} is missing or not a full tile`, { level, index, length: bytes?.length ?? null });
+        const tile = TileHashes.fromStored(bytes);
         tiles.set(key, tile);
         return tile;
       });
@@ -150,7 +158,8 @@ export function createMerkleLog(options: MerkleLogOptions): MerkleLog {
   function edgeTile(s: State, level: number): TileHashes {
     let tile = s.edgeTiles[level];
     if (!tile) {
-      tile = new TileHashes(concat(s.edges[level]!.hashes));
+      const edge = s.edges[level]!;
+      tile = TileHashes.fromLevels([concat(edge.hashes), ...edge.inner.map(concat)]);
       s.edgeTiles[level] = tile;
     }
     return tile;
@@ -187,11 +196,24 @@ export function createMerkleLog(options: MerkleLogOptions): MerkleLog {
     return value;
   }
 
+  /** Positions 0..width-1 of a partial tile or bundle (any beyond are ignored). */
+  async function readParts(base: string, width: number, valid: (bytes: Uint8Array) => boolean): Promise<Uint8Array[]> {
+    const parts: (Uint8Array | undefined)[] = new Array(width).fill(undefined);
+    if (width === 0) return [];
+    for await (const [key, value] of store.entries(`${base}/`)) {
+      const position = Number(key.slice(base.length + 1));
+      if (Number.isInteger(position) && position < width) parts[position] = decodeStored(value);
+    }
+    const missing = parts.findIndex((part) => !part || !valid(part));
+    if (missing >= 0) throw corrupt(`The right edge ${base.slice(prefix.length)} is missing or malformed at ${missing}`, { key: base.slice(prefix.length), position: missing, width });
+    return parts as Uint8Array[];
+  }
+
   async function open(): Promise<void> {
     if (state) throw new TypeError('The log is already open');
     const raw = await store.get(stateKey);
     if (raw === undefined) {
-      state = EMPTY;
+      state = emptyState();
       return;
     }
     let parsed: { size?: unknown; root?: unknown };
@@ -204,37 +226,27 @@ export function createMerkleLog(options: MerkleLogOptions): MerkleLog {
     const root = typeof parsed.root === 'string' ? fromBase64(parsed.root) : undefined;
     if (!isSize(size) || !root || root.length !== HASH_SIZE) throw corrupt('The stored log state is malformed', { state: raw.slice(0, 200) });
     if (size === 0) {
-      state = EMPTY;
+      state = emptyState();
       return;
     }
 
     const edges: EdgeTile[] = [];
     for (let level = 0, count = size; count > 0 && level <= MAX_TILE_LEVEL; level++, count = Math.floor(count / TILE_WIDTH)) {
+      const edge = newEdge(Math.floor(count / TILE_WIDTH));
       const width = count % TILE_WIDTH;
-      const index = Math.floor(count / TILE_WIDTH);
-      let hashes: Uint8Array[] = [];
       if (width > 0) {
-        const stored = await store.get(tileKey(level, index));
-        const bytes = stored === undefined ? undefined : decodeStored(stored);
-        // The stored edge may be longer than the state's (a durable batch whose commit() was abandoned); its prefix holds.
-        if (!bytes || bytes.length < width * HASH_SIZE || bytes.length % HASH_SIZE !== 0) throw corrupt(`The partial tile ${level}/${index} is missing or short`, { level, index, width });
-        hashes = Array.from({ length: width }, (_, i) => bytes.slice(i * HASH_SIZE, (i + 1) * HASH_SIZE));
+        edge.hashes = await readParts(tileKey(level, edge.index), width, (bytes) => bytes.length === HASH_SIZE);
+        const tile = new TileHashes(concat(edge.hashes));
+        edge.inner = edge.inner.map((_, r) => Array.from({ length: Math.floor(width / 2 ** (r + 1)) }, (_, j) => tile.node(r + 1, j).slice()));
       }
-      edges.push({ index, hashes });
+      edges.push(edge);
     }
 
-    let bundle: Uint8Array[] = [];
     const bundleWidth = size % TILE_WIDTH;
-    if (bundleWidth > 0) {
-      const stored = await store.get(bundleKey(Math.floor(size / TILE_WIDTH)));
-      const bytes = stored === undefined ? undefined : decodeStored(stored);
-      const entries = bytes ? parseEntryBundle(bytes) : [];
-      if (entries.length < bundleWidth) throw corrupt('The partial entry bundle is missing or short', { index: Math.floor(size / TILE_WIDTH), width: bundleWidth });
-      bundle = entries.slice(0, bundleWidth);
-      bundle.forEach((entry, i) => {
-        if (!bytesEqual(leafHash(entry), edges[0]!.hashes[i]!)) throw corrupt('An entry does not hash to its leaf hash', { index: size - bundleWidth + i });
-      });
-    }
+    const bundle = await readParts(bundleKey(Math.floor(size / TILE_WIDTH)), bundleWidth, (bytes) => bytes.length <= MAX_ENTRY_SIZE);
+    bundle.forEach((entry, i) => {
+      if (!bytesEqual(leafHash(entry), edges[0]!.hashes[i]!)) throw corrupt('An entry does not hash to its leaf hash', { index: size - bundleWidth + i });
+    });
 
     const candidate: State = { size, root, range: [], edges, bundle, edgeTiles: [] };
     const nodes = rootNodes(size);
@@ -258,25 +270,33 @@ export function createMerkleLog(options: MerkleLogOptions): MerkleLog {
     const fullTiles: [string, TileHashes][] = [];
     const fullBundles: [number, Uint8Array[]][] = [];
     const range = s.range.slice();
-    const edges = s.edges.map((e) => ({ index: e.index, hashes: e.hashes.slice() }));
-    const dirty = new Set<number>();
+    const edges = s.edges.map((e) => ({ index: e.index, hashes: e.hashes.slice(), inner: e.inner.map((level) => level.slice()) }));
+    const touched = new Set<number>();
     let bundle = s.bundle.slice();
     let bundleIndex = Math.floor(s.size / TILE_WIDTH);
-    let bundleDirty = false;
     let size = s.size;
     const leafHashes: Uint8Array[] = [];
+    /** Positions of the committed partial tile or bundle `base` that are in the store: deleted when it fills. */
+    const storedParts = (base: string, count: number) => Array.from({ length: count }, (_, j): BatchOperation => ({ type: 'del', key: partKey(base, j) }));
 
-    const pushHash = (level: number, hash: Uint8Array) => {
-      const edge = (edges[level] ??= { index: 0, hashes: [] });
-      edge.hashes.push(hash);
-      dirty.add(level);
-      if (edge.hashes.length === TILE_WIDTH) {
-        const tile = new TileHashes(concat(edge.hashes));
-        operations.push({ type: 'put', key: tileKey(level, edge.index), value: toBase64(tile.withInnerLevels()) });
-        fullTiles.push([`${level}/${edge.index}`, tile]);
-        edges[level] = { index: edge.index + 1, hashes: [] };
-        dirty.delete(level);
-      }
+    // A node the merges completed: level 8·L joins tile level L, the levels between are that tile's inner levels.
+    const record = (level: number, node: Uint8Array) => {
+      const tileLevel = Math.floor(level / 8);
+      const inner = level - tileLevel * 8;
+      const edge = (edges[tileLevel] ??= newEdge(0));
+      if (inner === 0) edge.hashes.push(node);
+      else edge.inner[inner - 1]!.push(node);
+      touched.add(tileLevel);
+    };
+    const flushFullTile = (tileLevel: number) => {
+      const edge = edges[tileLevel]!;
+      const tile = TileHashes.fromLevels([concat(edge.hashes), ...edge.inner.map(concat)]);
+      const key = tileKey(tileLevel, edge.index);
+      operations.push({ type: 'put', key, value: toBase64(tile.stored()) });
+      const committed = s.edges[tileLevel];
+      if (committed?.index === edge.index) operations.push(...storedParts(key, committed.hashes.length));
+      fullTiles.push([`${tileLevel}/${edge.index}`, tile]);
+      edges[tileLevel] = newEdge(edge.index + 1);
     };
 
     for (const input of entries) {
@@ -284,16 +304,16 @@ export function createMerkleLog(options: MerkleLogOptions): MerkleLog {
       const hash = leafHash(entry);
       leafHashes.push(hash);
       bundle.push(entry);
-      bundleDirty = true;
       if (bundle.length === TILE_WIDTH) {
-        operations.push({ type: 'put', key: bundleKey(bundleIndex), value: toBase64(encodeEntryBundle(bundle)) });
+        const key = bundleKey(bundleIndex);
+        operations.push({ type: 'put', key, value: encodeStoredBundle(encodeEntryBundle(bundle)) });
+        if (bundleIndex === Math.floor(s.size / TILE_WIDTH)) operations.push(...storedParts(key, s.bundle.length));
         fullBundles.push([bundleIndex, bundle]);
         bundle = [];
         bundleIndex++;
-        bundleDirty = false;
       }
-      pushHash(0, hash);
-      // Merge equal-height subtrees on the right edge; every 8th level's completed node joins a tile.
+      // Merge equal-height subtrees on the right edge (the compact range), recording every node made.
+      record(0, hash);
       let node = hash;
       let index = size;
       let level = 0;
@@ -301,19 +321,25 @@ export function createMerkleLog(options: MerkleLogOptions): MerkleLog {
         node = nodeHash(range.pop()!, node);
         index = (index - 1) / 2;
         level++;
-        if (level % 8 === 0) pushHash(level / 8, node);
+        record(level, node);
       }
       range.push(node);
       size++;
+      for (let tileLevel = 0; tileLevel <= Math.floor(level / 8); tileLevel++) {
+        if (edges[tileLevel]!.hashes.length === TILE_WIDTH) flushFullTile(tileLevel);
+      }
     }
 
-    if (entries.length > 0) {
-      for (const level of dirty) {
-        const edge = edges[level]!;
-        if (edge.hashes.length > 0) operations.push({ type: 'put', key: tileKey(level, edge.index), value: toBase64(concat(edge.hashes)) });
-      }
-      if (bundleDirty && bundle.length > 0) operations.push({ type: 'put', key: bundleKey(bundleIndex), value: toBase64(encodeEntryBundle(bundle)) });
+    // The right edge: only the positions added since the committed state are written.
+    for (const tileLevel of touched) {
+      const edge = edges[tileLevel]!;
+      const committed = s.edges[tileLevel];
+      const from = committed?.index === edge.index ? committed.hashes.length : 0;
+      const key = tileKey(tileLevel, edge.index);
+      for (let j = from; j < edge.hashes.length; j++) operations.push({ type: 'put', key: partKey(key, j), value: toBase64(edge.hashes[j]!) });
     }
+    const bundleFrom = bundleIndex === Math.floor(s.size / TILE_WIDTH) ? s.bundle.length : 0;
+    for (let j = bundleFrom; j < bundle.length; j++) operations.push({ type: 'put', key: partKey(bundleKey(bundleIndex), j), value: toBase64(bundle[j]!) });
     const root = size === 0 ? emptyRoot() : foldNodes(range);
     if (entries.length > 0) operations.push({ type: 'put', key: stateKey, value: JSON.stringify({ size, root: toBase64(root) }) });
     const next: State = { size, root, range, edges, bundle, edgeTiles: [] };
@@ -347,7 +373,7 @@ export function createMerkleLog(options: MerkleLogOptions): MerkleLog {
     const cached = bundles.get(key);
     if (cached) return cached;
     const raw = await store.get(bundleKey(index));
-    const bytes = raw === undefined ? undefined : decodeStored(raw);
+    const bytes = raw === undefined ? undefined : decodeStoredBundle(raw);
     const entries = bytes ? parseEntryBundle(bytes) : [];
     if (entries.length !== TILE_WIDTH) throw corrupt(`Entry bundle ${index} is missing or not full`, { index, entries: entries.length });
     bundles.set(key, entries);
@@ -428,6 +454,22 @@ export function createMerkleLog(options: MerkleLogOptions): MerkleLog {
       return resource.kind === 'tile' ? tile(resource.level, resource.index, resource.width) : entryBundle(resource.index, resource.width);
     },
   };
+}
+
+/**
+ * A full entry bundle as stored: `z:` and the base64 of its raw DEFLATE (level 1: ledger entries are JSON and shrink
+ * about 5×, for 0.2 ms a bundle, which makes the append batch bytes and the disk smaller), or plain base64 when
+ * DEFLATE would not make it smaller.
+ */
+function encodeStoredBundle(bundle: Uint8Array): string {
+  const deflated = deflateRawSync(bundle, { level: 1 });
+  return deflated.length < bundle.length ? `z:${deflated.toString('base64')}` : toBase64(bundle);
+}
+
+function decodeStoredBundle(text: string): Uint8Array {
+  if (!text.startsWith('z:')) return decodeStored(text);
+  const bytes = inflateRawSync(Buffer.from(text.slice(2), 'base64'));
+  return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
 /** Base64 from our own store, decoded without the canonical-form check that input from outside gets. */

@@ -1,7 +1,7 @@
 // C2SP tlog-tiles: tile and entry-bundle paths, bundle encoding, and any tree node, root or proof computed from tiles.
 //
 // A tile at level L holds up to 256 consecutive hashes of tree level 8·L; the seven tree levels between two tile
-// levels are not stored but rehashed from the tile below. Tile N of level L covers leaves
+// levels are not served but rehashed from the tile below (the log keeps some of them in its store, see log.ts). Tile N of level L covers leaves
 // [N·256^(L+1), (N+1)·256^(L+1)). The rightmost tile of a level is partial (1..255 hashes) unless the tree size
 // fills it; empty tiles do not exist.
 // @see https://c2sp.org/tlog-tiles
@@ -134,17 +134,19 @@ export function tileOfNode(node: NodeId): { level: number; index: number; innerL
   return { level, index, innerLevel, innerIndex: node.index - index * perTile };
 }
 
-/** Bytes of a full tile with its inner levels: 256 + 128 + … + 2 hashes (its own root is a hash of the level above). */
-export const FULL_TILE_WITH_INNER_SIZE = (2 * TILE_WIDTH - 2) * HASH_SIZE;
+/** Inner levels from this one up (4..7, 30 hashes) are stored with a full tile; the ones below cost ≤ 7 hashes each. */
+export const STORED_INNER_LEVEL = 4;
+/** Bytes of a full tile as the log stores it: its 256 hashes, then inner levels 4, 5, 6 and 7 (16 + 8 + 4 + 2). */
+export const STORED_TILE_SIZE = (TILE_WIDTH + (TILE_WIDTH >> (STORED_INNER_LEVEL - 1)) - 2) * HASH_SIZE;
 
 /**
- * One tile's hashes and the subtree above them: the tile's own hashes are inner level 0, and inner levels 1..7 are
- * hashed from them the first time one is asked for (only nodes complete within the tile's width exist), unless
- * they were given (a stored full tile keeps them, so proofs read nodes instead of rehashing 255 of them).
+ * One tile's hashes and the 8-level subtree above them: the tile's own hashes are inner level 0; inner levels 1..7
+ * are either given (the appends' merges made them; a stored full tile keeps levels 4..7) or hashed from below when
+ * first needed. Only nodes complete within the tile's width exist.
  */
 export class TileHashes {
   readonly width: number;
-  private readonly levels: Uint8Array[];
+  private readonly levels: (Uint8Array | undefined)[];
 
   /** `hashes` is the tile's bytes (width · 32); it is kept, not copied, so callers must not change it. */
   constructor(hashes: Uint8Array) {
@@ -152,19 +154,33 @@ export class TileHashes {
       throw new LogError('LOG_TILE_INVALID', 'A tile is 1..256 hashes of 32 bytes', { evidence: { length: hashes.length } });
     }
     this.width = hashes.length / HASH_SIZE;
-    this.levels = [hashes];
+    this.levels = [hashes, ...new Array<undefined>(TILE_HEIGHT - 1)];
   }
 
-  /** A full tile from `withInnerLevels()` bytes (kept, not copied). */
-  static fromInnerLevels(bytes: Uint8Array): TileHashes {
-    if (bytes.length !== FULL_TILE_WITH_INNER_SIZE) throw new LogError('LOG_TILE_INVALID', 'Not a full tile with its inner levels', { evidence: { length: bytes.length } });
+  /** A tile from all its levels at once: the hashes, then inner levels 1..7 as far as they are complete (kept). */
+  static fromLevels(levels: readonly Uint8Array[]): TileHashes {
+    const tile = new TileHashes(levels[0]!);
+    if (levels.length !== TILE_HEIGHT) throw new TypeError('A tile has 8 levels');
+    for (let r = 1; r < TILE_HEIGHT; r++) tile.setLevel(r, levels[r]!);
+    return tile;
+  }
+
+  /** A full tile from its stored form (see `stored()`); the bytes are kept, not copied. */
+  static fromStored(bytes: Uint8Array): TileHashes {
+    if (bytes.length !== STORED_TILE_SIZE) throw new LogError('LOG_TILE_INVALID', 'Not a stored full tile', { evidence: { length: bytes.length } });
     const tile = new TileHashes(bytes.subarray(0, TILE_WIDTH * HASH_SIZE));
     let at = TILE_WIDTH * HASH_SIZE;
-    for (let count = TILE_WIDTH / 2; count >= 2; count /= 2) {
-      tile.levels.push(bytes.subarray(at, at + count * HASH_SIZE));
-      at += count * HASH_SIZE;
+    for (let r = STORED_INNER_LEVEL; r < TILE_HEIGHT; r++) {
+      const length = (TILE_WIDTH >> r) * HASH_SIZE;
+      tile.setLevel(r, bytes.subarray(at, at + length));
+      at += length;
     }
     return tile;
+  }
+
+  private setLevel(r: number, level: Uint8Array): void {
+    if (level.length !== Math.floor(this.width / 2 ** r) * HASH_SIZE) throw new TypeError(`Inner level ${r} of a tile of width ${this.width} has the wrong size`);
+    this.levels[r] = level;
   }
 
   /** The tile's bytes. */
@@ -172,43 +188,59 @@ export class TileHashes {
     return this.levels[0]!;
   }
 
-  /** The tile's hashes followed by those of inner levels 1..7, for storing a full tile. */
-  withInnerLevels(): Uint8Array {
-    if (this.levels.length === 1) this.hashUp();
-    const out = new Uint8Array(this.levels.reduce((n, l) => n + l.length, 0));
-    let at = 0;
-    for (const level of this.levels) {
+  /** The stored form of a full tile: its hashes followed by inner levels 4..7. */
+  stored(): Uint8Array {
+    if (this.width !== TILE_WIDTH) throw new TypeError('Only a full tile has a stored form');
+    const out = new Uint8Array(STORED_TILE_SIZE);
+    out.set(this.bytes, 0);
+    let at = TILE_WIDTH * HASH_SIZE;
+    for (let r = STORED_INNER_LEVEL; r < TILE_HEIGHT; r++) {
+      const level = this.level(r);
       out.set(level, at);
       at += level.length;
     }
     return out;
   }
 
-  /** The hash at `innerLevel` (0..7), position `innerIndex`; a view into this tile, not a copy. */
+  /** The hash at `innerLevel` (0..7), position `innerIndex`; a view into this tile or a fresh hash, never to change. */
   node(innerLevel: number, innerIndex: number): Uint8Array {
-    if (innerLevel > 0 && this.levels.length === 1) this.hashUp();
-    const level = this.levels[innerLevel];
-    const at = innerIndex * HASH_SIZE;
-    if (!level || at + HASH_SIZE > level.length) {
+    const span = 2 ** innerLevel;
+    if (innerLevel < 0 || innerLevel >= TILE_HEIGHT || innerIndex < 0 || (innerIndex + 1) * span > this.width) {
       throw new LogError('LOG_TILE_INVALID', 'The node is not complete in this tile', { evidence: { innerLevel, innerIndex, width: this.width } });
     }
-    return level.subarray(at, at + HASH_SIZE);
+    const level = this.levels[innerLevel];
+    if (level) return level.subarray(innerIndex * HASH_SIZE, (innerIndex + 1) * HASH_SIZE);
+    // Below the stored levels a node is at most 8 hashes from the tile's own: hash just those.
+    if (innerLevel < STORED_INNER_LEVEL) return this.hashRange(innerIndex * span, span);
+    return this.level(innerLevel).subarray(innerIndex * HASH_SIZE, (innerIndex + 1) * HASH_SIZE);
   }
 
-  private hashUp(): void {
+  /** Every complete node of inner level r, hashing the missing levels below it once. */
+  private level(r: number): Uint8Array {
+    const known = this.levels[r];
+    if (known) return known;
+    const below = this.level(r - 1);
+    const count = Math.floor(below.length / HASH_SIZE / 2);
+    const level = new Uint8Array(count * HASH_SIZE);
     const input = new Uint8Array(1 + 2 * HASH_SIZE); // 0x01 || left || right, reused for every node
     input[0] = 0x01;
-    let below = this.levels[0]!;
-    for (let r = 1; r < TILE_HEIGHT; r++) {
-      const count = Math.floor(below.length / HASH_SIZE / 2);
-      const level = new Uint8Array(count * HASH_SIZE);
-      for (let j = 0; j < count; j++) {
-        input.set(below.subarray(2 * j * HASH_SIZE, (2 * j + 2) * HASH_SIZE), 1);
-        level.set(sha256(input), j * HASH_SIZE);
-      }
-      this.levels.push(level);
-      below = level;
+    for (let j = 0; j < count; j++) {
+      input.set(below.subarray(2 * j * HASH_SIZE, (2 * j + 2) * HASH_SIZE), 1);
+      level.set(sha256(input), j * HASH_SIZE);
     }
+    this.levels[r] = level;
+    return level;
+  }
+
+  /** MTH of `count` (a power of two) consecutive tile hashes from `first`. */
+  private hashRange(first: number, count: number): Uint8Array {
+    const hashes = this.levels[0]!;
+    if (count === 1) return hashes.subarray(first * HASH_SIZE, (first + 1) * HASH_SIZE);
+    const input = new Uint8Array(1 + 2 * HASH_SIZE);
+    input[0] = 0x01;
+    input.set(this.hashRange(first, count / 2), 1);
+    input.set(this.hashRange(first + count / 2, count / 2), 1 + HASH_SIZE);
+    return sha256(input);
   }
 }
 
@@ -263,24 +295,24 @@ async function loadTiles(plan: ProofPlan, size: number, fetch: TileFetcher): Pro
 
 /** The root of the tree of `size` leaves, from its tiles (fetched in parallel). */
 export async function rootFromTiles(size: number, fetch: TileFetcher): Promise<Uint8Array> {
-  if (!isSize(size)) throw new TypeError('A tree size is a non-negative safe integer');
+  if (!isSize(size)) throw new LogError('LOG_INDEX_OUT_OF_RANGE', 'A tree size is a non-negative safe integer', { evidence: { size } });
   if (size === 0) return emptyRoot();
   const plan = [rootNodes(size)];
-  return hashPlan(plan, await loadTiles(plan, size, fetch))[0]!;
+  return hashPlan(plan, await loadTiles(plan, size, fetch))[0]!.slice();
 }
 
 /** An inclusion proof for leaf `index` in the tree of `size` leaves, from that tree's tiles. */
 export async function inclusionProofFromTiles(index: number, size: number, fetch: TileFetcher): Promise<Uint8Array[]> {
   if (!isSize(size) || !isSize(index) || index >= size) throw new LogError('LOG_INDEX_OUT_OF_RANGE', 'The leaf index must be below the tree size', { evidence: { index, size } });
   const plan = inclusionPlan(index, size);
-  return hashPlan(plan, await loadTiles(plan, size, fetch));
+  return hashPlan(plan, await loadTiles(plan, size, fetch)).map((h) => h.slice());
 }
 
 /** A consistency proof from tree size `size1` to `size2`, from the tiles of the tree of `size2` leaves. */
 export async function consistencyProofFromTiles(size1: number, size2: number, fetch: TileFetcher): Promise<Uint8Array[]> {
   if (!isSize(size1) || !isSize(size2) || size1 < 1 || size1 > size2) throw new LogError('LOG_INDEX_OUT_OF_RANGE', 'A consistency proof needs 0 < size1 <= size2', { evidence: { size1, size2 } });
   const plan = consistencyPlan(size1, size2);
-  return hashPlan(plan, await loadTiles(plan, size2, fetch));
+  return hashPlan(plan, await loadTiles(plan, size2, fetch)).map((h) => h.slice());
 }
 
 /** A tile's bytes split into its hashes (copies). */

@@ -291,6 +291,7 @@ async function main(): Promise<void> {
   console.log(`  verify loops cycle over ${VARIANTS} distinct credentials (different id): a cache keyed on the input would still hit here`);
   console.log(`  Veramo figure: did:web:manufacturer.example resolved through the resolver's local option (test/helpers.ts createWorld)`);
   await benchResolver();
+  await (await import('./log.js')).benchLog();
   console.log(`  total bench time ${((performance.now() - started) / 1000).toFixed(1)} s`);
 }
 

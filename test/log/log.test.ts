@@ -242,23 +242,55 @@ describe.each(implementations)('Merkle log on the %s store', (_name, setup) => {
     await harness.store.close();
   });
 
-  it('recovers when a durable batch was abandoned and the log went on from the older state', async () => {
-    const harness = await setup();
-    const log = createMerkleLog({ store: harness.store });
+  it('writes O(1) keys per single append, and replaces a filled tile’s positions by the full tile', async () => {
+    const { store } = await setup();
+    const log = createMerkleLog({ store });
     await log.open();
-    await appendRange(log, harness.store, 0, 300, 300);
-    const lost = log.prepareAppend(Array.from({ length: 70 }, (_, i) => testEntry(10_000 + i)));
-    await harness.store.batch(lost.operations);
-    lost.abandon(); // wrongly: it was written
-    await appendRange(log, harness.store, 300, 301, 1);
-    const store = await harness.reopen();
-    const reopened = createMerkleLog({ store });
-    await reopened.open();
-    const reference = new ReferenceTree(Array.from({ length: 301 }, (_, i) => testEntry(i)));
-    expect(reopened.size).toBe(301);
-    expect(hex(reopened.root)).toBe(hex(reference.root(301)));
-    await appendRange(reopened, store, 301, 600, 100);
-    expect(hex(reopened.root)).toBe(hex(new ReferenceTree(Array.from({ length: 600 }, (_, i) => testEntry(i))).root(600)));
+    const sizes: number[] = [];
+    for (let i = 0; i < 515; i++) {
+      const prepared = await append(log, store, [testEntry(i)]);
+      sizes.push(prepared.operations.reduce((n, op) => n + op.key.length + (op.type === 'put' ? op.value.length : 0), 0));
+    }
+    // Each append: one leaf hash, one entry, the state (and a tile's worth at the 256th, with its parts deleted).
+    expect(Math.max(...sizes.filter((_, i) => (i + 1) % 256 !== 0))).toBeLessThan(400);
+    const keys: string[] = [];
+    for await (const [key] of store.entries('log/')) keys.push(key);
+    expect(keys.filter((k) => k.startsWith('log/tile/00/'))).toEqual([
+      'log/tile/00/0000000000000000',
+      'log/tile/00/0000000000000001',
+      'log/tile/00/0000000000000002/000',
+      'log/tile/00/0000000000000002/001',
+      'log/tile/00/0000000000000002/002',
+    ]);
+    expect(keys.filter((k) => k.startsWith('log/entries/'))).toEqual([
+      'log/entries/0000000000000000',
+      'log/entries/0000000000000001',
+      'log/entries/0000000000000002/000',
+      'log/entries/0000000000000002/001',
+      'log/entries/0000000000000002/002',
+    ]);
+    expect(keys.filter((k) => k.startsWith('log/tile/01/'))).toEqual(['log/tile/01/0000000000000000/000', 'log/tile/01/0000000000000000/001']);
+    expect(hex(log.root)).toBe(hex(new ReferenceTree(Array.from({ length: 515 }, (_, i) => testEntry(i))).root(515)));
+    await store.close();
+  });
+
+  it('stores full bundles compressed when that is smaller, plainly otherwise, and reads both back', async () => {
+    const { store } = await setup();
+    const log = createMerkleLog({ store, cacheBundles: 1 });
+    await log.open();
+    const noise = Array.from({ length: 256 }, (_, i) => { // incompressible: SHA-256 chains of 1,024 bytes
+      const bytes = new Uint8Array(1024);
+      for (let j = 0; j < 32; j++) bytes.set(leafHash(Uint8Array.of(i, j)), j * 32);
+      return bytes;
+    });
+    const text = Array.from({ length: 256 }, (_, i) => testEntry(i));
+    await append(log, store, [...noise, ...text]);
+    expect((await store.get('log/entries/0000000000000000'))!.startsWith('z:')).toBe(false);
+    expect((await store.get('log/entries/0000000000000001'))!.startsWith('z:')).toBe(true);
+    expect(parseEntryBundle((await log.entryBundle(0))!)).toEqual(noise);
+    expect(parseEntryBundle((await log.entryBundle(1))!)).toEqual(text);
+    expect(await log.entry(3)).toEqual(noise[3]);
+    expect(await log.entry(259)).toEqual(text[3]);
     await store.close();
   });
 
@@ -332,13 +364,17 @@ describe.each(implementations)('Merkle log on the %s store', (_name, setup) => {
       const reopened = createMerkleLog({ store: await harness.reopen() });
       return rejection(reopened.open());
     };
-    const partialTile = await tamper('log/tile/00/0000000000000002', (b) => void (b[40]! ^= 1));
+    const partialTile = await tamper('log/tile/00/0000000000000002/001', (b) => void (b[7]! ^= 1));
     expect(partialTile.code).toBe('LOG_STORE_CORRUPT');
     expect(partialTile.evidence).toEqual({ index: 513 }); // the entry no longer hashes to its leaf
-    const upperTile = await tamper('log/tile/01/0000000000000000', (b) => void (b[0]! ^= 1));
+    const upperTile = await tamper('log/tile/01/0000000000000000/000', (b) => void (b[0]! ^= 1));
     expect(upperTile.code).toBe('LOG_STORE_CORRUPT');
     expect(upperTile.evidence).toMatchObject({ size: 600, storedRoot: expect.any(String), computedRoot: expect.any(String) });
-    expect((await tamper('log/entries/0000000000000002', (b) => void (b[5]! ^= 1))).code).toBe('LOG_STORE_CORRUPT');
+    expect((await tamper('log/entries/0000000000000002/005', (b) => void (b[5]! ^= 1))).code).toBe('LOG_STORE_CORRUPT');
+    await harness.store.batch([...[...good].map(([key, value]) => ({ type: 'put' as const, key, value })), { type: 'del', key: 'log/tile/00/0000000000000002/003' }]);
+    const gap = await rejection(createMerkleLog({ store: await harness.reopen() }).open());
+    expect(gap.code).toBe('LOG_STORE_CORRUPT');
+    expect(gap.evidence).toMatchObject({ position: 3, width: 88 });
     await harness.store.batch([{ type: 'put', key: 'log/state', value: '{"size":600}' }]);
     expect((await rejection(createMerkleLog({ store: await harness.reopen() }).open())).code).toBe('LOG_STORE_CORRUPT');
     await harness.store.close();
