@@ -21,6 +21,8 @@ import { signerFromSeed } from '../../src/vc/signer.js';
 import type { JsonObject } from '../../src/vc/credential.js';
 import { createWorld, NOW } from '../helpers.js';
 import { benchResolver } from './resolver.js';
+import { benchLog } from './log.js';
+import { benchMirror } from './mirror.js';
 
 const BUDGET_MS = Number(process.env.BENCH_MS ?? 3000);
 const WARMUP_MS = Number(process.env.BENCH_WARMUP_MS ?? 500);
@@ -291,7 +293,8 @@ async function main(): Promise<void> {
   console.log(`  verify loops cycle over ${VARIANTS} distinct credentials (different id): a cache keyed on the input would still hit here`);
   console.log(`  Veramo figure: did:web:manufacturer.example resolved through the resolver's local option (test/helpers.ts createWorld)`);
   await benchResolver();
-  await (await import('./log.js')).benchLog();
+  await benchLog();
+  await benchMirror();
   console.log(`  total bench time ${((performance.now() - started) / 1000).toFixed(1)} s`);
 }
 
