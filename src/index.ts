@@ -51,6 +51,26 @@ export { createDppAgent, ensureDidWeb, rotateKey, didDocumentOf } from './vc/age
 export type { DppAgent } from './vc/agent.js';
 export { DppCredentialProvider, veramoSigner } from './vc/veramo-plugin.js';
 
+export {
+  createMerkleLog,
+  leafHash,
+  verifyInclusion,
+  verifyConsistency,
+  formatCheckpoint,
+  parseCheckpoint,
+  verifyCheckpoint,
+  signNote,
+  cosignNote,
+  formatVerifierKey,
+  parseVerifierKey,
+} from './log/index.js';
+export type { MerkleLog, NoteSigner, NoteVerifier, ParsedCheckpoint } from './log/index.js';
+export { createLedger, logEntry } from './ledger/ledger.js';
+export type { Ledger, ChainHead, ChainEvent, Acknowledgement } from './ledger/ledger.js';
+export { buildBundle, BUNDLE_TYPE } from './ledger/bundle.js';
+export type { PassportBundle } from './ledger/bundle.js';
+export { digestMultibase, canonicalJson } from './vc/jcs.js';
+
 export type { Store, BatchOperation } from './storage/store.js';
 export { createMemoryStore } from './storage/memory-store.js';
 export { openLevelStore } from './storage/level-store.js';

@@ -3,9 +3,8 @@ import { randomUUID } from 'node:crypto';
 import { formatDigitalLink, parseDigitalLink } from '../gs1/index.js';
 import type { Issuer } from '../vc/issue.js';
 import type { Signer } from '../vc/signer.js';
-import type { Ledger } from '../ledger/ledger.js';
+import { unitOf, type Ledger } from '../ledger/ledger.js';
 import { digestMultibase } from '../vc/jcs.js';
-import type { Store } from '../storage/store.js';
 import type { JsonObject } from '../vc/credential.js';
 
 export const DEMO_UNIT = 'https://id.gs1.org/01/09506000134352/10/B2026-11/21/HP-000123';
@@ -72,7 +71,6 @@ function demoComposition(issuer: string): JsonObject {
 }
 
 export interface DemoDeps {
-  store: Store;
   origin: string;
   did: string;
   issuer: Issuer;
@@ -80,25 +78,27 @@ export interface DemoDeps {
   ledger: Ledger;
 }
 
-/** Seeds the demo unit on first start and returns it; later starts return the same unit. */
+/**
+ * Seeds the demo unit on first start and returns it; later starts (on any port or origin) find it in
+ * the ledger and return the same unit.
+ */
 export async function seedDemo(deps: DemoDeps): Promise<{ digitalLink: string; passportUrl: string }> {
-  const seedKey = `demo/${deps.did}`;
-  let passportId = await deps.store.get(seedKey);
-  if (!passportId) {
+  let [first] = await deps.ledger.events(unitOf({ credentialSubject: { id: DEMO_UNIT } }));
+  if (!first) {
     const signer = await deps.signer();
+    // Both forms secure the same credential: the vc+jwt is made from the signed one, less its proof.
+    const secure = async (credential: JsonObject) => {
+      const dataIntegrity = await deps.issuer.issue(credential, { signer });
+      const { proof: _proof, ...unsecured } = dataIntegrity;
+      return { id: String(dataIntegrity.id), dataIntegrity, jwt: await deps.issuer.issue(unsecured, { signer, format: 'vc+jwt' }) };
+    };
     // The passport opens the unit's event chain; the composition names it as its previous event.
-    const unsigned = demoPassport(deps.did);
-    const passport = await deps.issuer.issue(unsigned, { signer });
-    const composition: JsonObject = { ...demoComposition(deps.did), previousEvent: { id: passport.id, digestMultibase: digestMultibase(passport) } };
-    await deps.ledger.append([
-      { id: String(passport.id), dataIntegrity: passport, jwt: await deps.issuer.issue(unsigned, { signer, format: 'vc+jwt' }) },
-      { id: String(composition.id), dataIntegrity: await deps.issuer.issue(composition, { signer }), jwt: await deps.issuer.issue(composition, { signer, format: 'vc+jwt' }) },
-    ]);
-    passportId = String(passport.id);
-    await deps.store.batch([{ type: 'put', key: seedKey, value: passportId }]);
+    const passport = await secure(demoPassport(deps.did));
+    const composition = await secure({ ...demoComposition(deps.did), previousEvent: { id: passport.id, digestMultibase: digestMultibase(passport.dataIntegrity) } });
+    [first] = await deps.ledger.append([passport, composition]);
   }
   return {
     digitalLink: formatDigitalLink(parseDigitalLink(DEMO_UNIT), { stem: deps.origin }),
-    passportUrl: `${deps.origin}/credentials/${encodeURIComponent(passportId)}`,
+    passportUrl: `${deps.origin}/credentials/${encodeURIComponent(first!.id)}`,
   };
 }

@@ -1,16 +1,39 @@
-// The network as the command line reaches it: did:web documents and status lists, nothing else.
+// The network as the command line and the server reach it: did:web documents, status lists, Digital
+// Links, and nothing else: http(s) only, no redirects followed, a time limit and a size limit.
 import type { FetchLike } from '../did/did-web.js';
 
+/** The largest answer read (a did.json, a status list, a bundle). */
+export const MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
+const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/;
+
 /**
- * The fetch used for did:web and status lists: no redirects, a time limit. `DPP_DID_WEB_HTTP=1` fetches
- * did:web documents over plain http (development servers on loopback only).
+ * `DPP_DID_WEB_HTTP=1` lets https URLs of loopback hosts be fetched over plain http (development
+ * servers); every other URL is fetched as given, and only http(s) URLs are fetched at all.
  */
 export function networkFetch(env: NodeJS.ProcessEnv = process.env): FetchLike {
   const plain = env.DPP_DID_WEB_HTTP === '1';
-  return (url, init) => {
-    const target = plain ? url.replace(/^https:\/\//, 'http://') : url;
-    return fetch(target, { ...init, redirect: init?.redirect ?? 'error', signal: AbortSignal.timeout(10_000) });
+  return async (url, init) => {
+    const parsed = new URL(url);
+    if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') throw new TypeError(`Refusing to fetch a ${parsed.protocol} URL`);
+    if (plain && parsed.protocol === 'https:' && LOOPBACK.test(parsed.hostname)) parsed.protocol = 'http:';
+    const response = await fetch(parsed, { ...init, redirect: init?.redirect ?? 'error', signal: AbortSignal.timeout(10_000) });
+    return limited(response, MAX_RESPONSE_BYTES);
   };
+}
+
+/** The same response with its body read up to `max` bytes; a larger body is an error, never buffered whole. */
+async function limited(response: Response, max: number): Promise<Response> {
+  if (!response.body) return response;
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+    size += chunk.length;
+    if (size > max) throw new Error(`${response.url} answered more than ${max} bytes`);
+    chunks.push(chunk);
+  }
+  // A null-body status (204, 304) cannot carry even an empty body.
+  const body = [101, 204, 205, 304].includes(response.status) ? null : Buffer.concat(chunks);
+  return new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
 }
 
 /** Fetches a status list credential (JSON) with `fetch`. */

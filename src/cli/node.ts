@@ -3,7 +3,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { openLevelStore } from '../storage/level-store.js';
-import type { Store } from '../storage/store.js';
+import { getJson, type Store } from '../storage/store.js';
 import { createDidResolver, type DppDidResolver } from '../did/resolver.js';
 import type { DidDocument, VerificationMethod } from '../did/did-document.js';
 import { createCredentialServices, type CredentialServices } from '../vc/services.js';
@@ -69,11 +69,12 @@ export async function openNode(dataDir: string, env: NodeJS.ProcessEnv = process
  * verification method for assertions.
  */
 export async function storedNoteSigner(agent: DppAgent, store: Store, storeKey: string, name: string): Promise<NoteSigner> {
-  let kid = await store.get(storeKey);
-  if (!kid) {
-    kid = (await agent.keyManagerCreate({ kms: 'local', type: 'Ed25519' })).kid;
-    await store.batch([{ type: 'put', key: storeKey, value: kid }]);
-  }
+  // The key and its name are fixed together on first use: a log's identity must not change with the
+  // port or origin it is later served on, or every mirror would see a new log.
+  const stored = await getJson<{ kid: string; name: string }>(store, storeKey);
+  if (stored) return noteSignerOf(agent, stored.kid, stored.name);
+  const { kid } = await agent.keyManagerCreate({ kms: 'local', type: 'Ed25519' });
+  await store.batch([{ type: 'put', key: storeKey, value: JSON.stringify({ kid, name }) }]);
   return noteSignerOf(agent, kid, name);
 }
 

@@ -99,7 +99,7 @@ export async function serve(options: ServeOptions, out: (line: string) => void =
   out(`dpp-ledger serving on ${tls ? 'https' : 'http'}://${options.host}:${port} as ${did}`);
   if (!options.token && !process.env.DPP_ISSUE_TOKEN) out(`issue token (POST /credentials/issue): ${token}`);
   if (options.demo) {
-    const demo = await seedDemo({ store: node.store, origin, did, issuer: node.services.issuer, signer: () => veramoSigner(context, did), ledger });
+    const demo = await seedDemo({ origin, did, issuer: node.services.issuer, signer: () => veramoSigner(context, did), ledger });
     out(`demo product Digital Link: ${demo.digitalLink}`);
     out(await qrCode(demo.digitalLink, 'terminal'));
     out(`passport credential:       ${demo.passportUrl}`);

@@ -61,7 +61,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(resolverMiddleware({ origin: deps.origin, subjects: deps.subjects }));
 
   app.get('/.well-known/did.json', async (_req, res) => {
-    res.type('application/did+json').send(JSON.stringify(await deps.didDocument()));
+    res.set('Access-Control-Allow-Origin', '*').type('application/did+json').send(JSON.stringify(await deps.didDocument()));
   });
 
   for (const [url, document] of services.contexts) {
@@ -112,6 +112,8 @@ export function createApp(deps: AppDeps): express.Express {
   app.get('/credentials/:id', async (req, res) => {
     const stored = await credentials.get(String(req.params.id));
     if (!stored) throw new NotFoundError('NOT_FOUND', `No credential ${req.params.id}`);
+    // One URL, two representations: caches must key on Accept; any page may read a public credential.
+    res.set('Vary', 'Accept').set('Access-Control-Allow-Origin', '*');
     const wantsJwt = req.accepts(['application/ld+json', 'application/json', 'application/vc', MEDIA_TYPE_VC_JWT]) === MEDIA_TYPE_VC_JWT;
     if (wantsJwt) {
       if (!stored.jwt) throw new NotFoundError('NOT_FOUND', `${req.params.id} is not held as ${MEDIA_TYPE_VC_JWT}`);

@@ -50,8 +50,11 @@ export interface Ledger {
   checkpoint(): Promise<string>;
 }
 
-const HEAD = (unit: string) => `chain/${unit}/head`;
-const EVENT = (unit: string, sequence: number) => `chain/${unit}/event/${String(sequence).padStart(12, '0')}`;
+// A unit's element string may hold '/' (serials are GS1 character set 82): encoded, one unit's keys can
+// never be a prefix of another's.
+const UNIT = (unit: string) => `chain/${encodeURIComponent(unit)}/`;
+const HEAD = (unit: string) => `${UNIT(unit)}head`;
+const EVENT = (unit: string, sequence: number) => `${UNIT(unit)}event/${String(sequence).padStart(12, '0')}`;
 const BY_ID = (id: string) => `event/${id}`;
 const CHECKPOINT = 'log-checkpoint';
 
@@ -93,17 +96,28 @@ export async function createLedger(deps: LedgerDeps): Promise<Ledger> {
     return note;
   }
 
+  async function verifyItem(item: StoredCredential): Promise<void> {
+    const fail = (why: string, checks: unknown) => new DataModelError('CREDENTIAL_NOT_VERIFIED', `${item.id} ${why}`, { evidence: { credential: item.id, checks } });
+    const report = await verifier.verifyCredential(item.dataIntegrity);
+    if (!report.verified) throw fail('does not verify', report.checks.filter((c) => c.status === 'fail'));
+    if (item.jwt === undefined) return;
+    // The vc+jwt form must secure the very same credential.
+    const jwt = await verifier.verifyCredential(item.jwt);
+    const { proof: _proof, ...unsecured } = item.dataIntegrity;
+    if (!jwt.verified) throw fail('has a vc+jwt form that does not verify', jwt.checks.filter((c) => c.status === 'fail'));
+    if (canonicalJson(jwt.credential) !== canonicalJson(unsecured)) throw fail('has a vc+jwt form of another credential', []);
+  }
+
   async function append(items: readonly StoredCredential[]): Promise<Acknowledgement[]> {
     if (!Array.isArray(items) || items.length === 0) throw new InputError('INVALID_INPUT', 'Nothing to append');
-    // Verify before taking the sequencer: it is the slow part and needs no ledger state.
+    // Verify before taking the sequencer: it is the slow part and needs no ledger state. A credential
+    // already in the ledger is not verified again, so a retry is acknowledged even after a revocation.
     for (const item of items) {
       if (!isObject(item?.dataIntegrity) || typeof item.id !== 'string' || item.dataIntegrity.id !== item.id) {
         throw new InputError('INVALID_INPUT', 'Each item is a credential with an id');
       }
-      const report = await verifier.verifyCredential(item.dataIntegrity);
-      if (!report.verified) {
-        throw new DataModelError('CREDENTIAL_NOT_VERIFIED', `${item.id} does not verify`, { evidence: { credential: item.id, checks: report.checks.filter((c) => c.status === 'fail') } });
-      }
+      if ((await event(item.id))?.digestMultibase === digestMultibase(item.dataIntegrity)) continue;
+      await verifyItem(item);
     }
     return serial(async () => {
       const heads = new Map<string, ChainHead | undefined>();
@@ -115,7 +129,7 @@ export async function createLedger(deps: LedgerDeps): Promise<Ledger> {
       for (const item of items) {
         const credential = item.dataIntegrity;
         const digest = digestMultibase(credential);
-        const existing = await event(item.id);
+        const existing = fresh.find((f) => f.event.id === item.id)?.event ?? (await event(item.id));
         if (existing) {
           if (existing.digestMultibase !== digest) throw new ChainError('CREDENTIAL_ID_TAKEN', `Another credential already has the id ${item.id}`, { evidence: { id: item.id } });
           acks.push({ ...existing, duplicate: true });
@@ -159,7 +173,7 @@ export async function createLedger(deps: LedgerDeps): Promise<Ledger> {
     event,
     async events(unit) {
       const out: ChainEvent[] = [];
-      for await (const [, value] of store.entries(`chain/${unit}/event/`)) out.push(JSON.parse(value) as ChainEvent);
+      for await (const [, value] of store.entries(`${UNIT(unit)}event/`)) out.push(JSON.parse(value) as ChainEvent);
       return out;
     },
     checkpoint: () => serial(latestCheckpoint),

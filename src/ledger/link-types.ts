@@ -37,7 +37,7 @@ export const ALIASES: Readonly<Record<string, string>> = { [LINK_TYPES.untpDpp]:
  */
 export function expandLinkType(value: string): string {
   const curie = /^([a-z][a-z0-9]*):([A-Za-z][A-Za-z0-9_-]*)$/.exec(value);
-  if (curie && curie[1]! in NAMESPACES) return NAMESPACES[curie[1] as Prefix] + curie[2];
+  if (curie && Object.hasOwn(NAMESPACES, curie[1]!)) return NAMESPACES[curie[1] as Prefix] + curie[2];
   if (/^https?:\/\/gs1\.org\/voc\/[A-Za-z]+$/.test(value)) return value.replace(/^http:/, 'https:');
   if (/^https:\/\/[A-Za-z0-9.-]+\/[A-Za-z0-9./_-]*$/.test(value)) return value;
   throw new InputError('INVALID_INPUT', `linkType ${JSON.stringify(value)} is neither a known CURIE (gs1:, untp:, dpp:) nor a URI`, { evidence: { linkType: value } });

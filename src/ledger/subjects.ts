@@ -78,6 +78,8 @@ export function createSubjectRegistry(store: Store): SubjectRegistry {
     const cached = cache.get(key);
     if (cached !== undefined) return cached ?? undefined;
     const record = await getJson<SubjectRecord>(store, PREFIX + key);
+    // A write committed while this read was in flight is newer than what the read found: keep it.
+    if (cache.has(key)) return cache.get(key) ?? undefined;
     if (cache.size >= CACHE_LIMIT) cache.clear();
     cache.set(key, record ?? null);
     return record;

@@ -101,6 +101,10 @@ export async function verifyDataIntegrityProof(
     const what = isObject(first) ? (first.type === 'DataIntegrityProof' ? `cryptosuite ${JSON.stringify(first.cryptosuite)}` : `proof type ${JSON.stringify(first.type)}`) : 'proof';
     return { ok: false, code: 'CRYPTOSUITE_UNSUPPORTED', message: `Unsupported ${what}; accepted: DataIntegrityProof with ${ACCEPTED_CRYPTOSUITES.join(', ')}` };
   }
+  // Authentication without a challenge would let any old presentation be replayed.
+  if (options.purpose === 'authentication' && typeof options.challenge !== 'string') {
+    return { ok: false, code: 'CHALLENGE_MISMATCH', message: 'A presentation is verified against a challenge, and none was given' };
+  }
   const purpose =
     options.purpose === 'authentication'
       ? new AuthenticationProofPurpose({ challenge: options.challenge, domain: options.domain })

@@ -62,7 +62,8 @@ export function createSchemaRegistry(schemas: ReadonlyMap<string, JsonObject>, r
     check(credential) {
       const problems: SchemaProblem[] = [];
       const declared = asArray(credential.credentialSchema as unknown).filter(isObject);
-      const declaredIds = new Set(declared.map((s) => s.id));
+      // Only a JsonSchema entry counts: our schemas are validated as such, never skipped as unknown.
+      const declaredIds = new Set(declared.filter((s) => s.type === 'JsonSchema').map((s) => s.id));
       for (const type of typesOf(credential)) {
         const required = requiredByType.get(type);
         if (required && !declaredIds.has(required)) {

@@ -7,6 +7,8 @@ import type { JsonObject } from './credential.js';
 
 /** The spec's minimum: 16 KB, so that one unit's bit hides among 131,072. */
 export const MIN_STATUS_LIST_BITS = 131_072;
+/** The largest list we decode: 2^26 entries (8 MiB), far beyond any issuer's need. */
+export const MAX_STATUS_LIST_BYTES = 8 * 1024 * 1024;
 export const STATUS_PURPOSES = ['revocation', 'suspension', 'message'] as const;
 export type StatusPurpose = (typeof STATUS_PURPOSES)[number];
 
@@ -18,15 +20,16 @@ export function createBitstring(bits = MIN_STATUS_LIST_BITS): Uint8Array {
 }
 
 export function getBit(bitstring: Uint8Array, index: number): boolean {
-  const byte = bitstring[index >> 3];
+  const byte = Number.isSafeInteger(index) ? bitstring[Math.floor(index / 8)] : undefined;
   if (byte === undefined || index < 0) throw new RangeError(`Status index ${index} is outside the list`);
-  return (byte & (0x80 >> (index & 7))) !== 0;
+  return (byte & (0x80 >> (index % 8))) !== 0;
 }
 
 export function setBit(bitstring: Uint8Array, index: number, value: boolean): void {
-  if (index < 0 || index >> 3 >= bitstring.length) throw new RangeError(`Status index ${index} is outside the list`);
-  if (value) bitstring[index >> 3]! |= 0x80 >> (index & 7);
-  else bitstring[index >> 3]! &= ~(0x80 >> (index & 7));
+  const at = Math.floor(index / 8);
+  if (!Number.isSafeInteger(index) || index < 0 || at >= bitstring.length) throw new RangeError(`Status index ${index} is outside the list`);
+  if (value) bitstring[at]! |= 0x80 >> (index % 8);
+  else bitstring[at]! &= ~(0x80 >> (index % 8));
 }
 
 /** `encodedList`: multibase base64url (no padding) of the GZIP-compressed bitstring. */
@@ -40,7 +43,8 @@ export function decodeBitstring(encodedList: string): Uint8Array {
     throw new DataModelError('STATUS_LIST_INVALID', 'encodedList is not multibase base64url', { evidence: { encodedList: encodedList.slice(0, 40) } });
   }
   try {
-    return new Uint8Array(gunzipSync(compressed));
+    // A status list is at most MAX_STATUS_LIST_BYTES: a GZIP bomb fails here instead of filling memory.
+    return new Uint8Array(gunzipSync(compressed, { maxOutputLength: MAX_STATUS_LIST_BYTES }));
   } catch (err) {
     throw new DataModelError('STATUS_LIST_INVALID', 'encodedList is not GZIP data', { cause: err });
   }

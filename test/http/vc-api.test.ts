@@ -60,6 +60,8 @@ describe('published documents', () => {
     const ld = await fetch(url);
     expect(ld.headers.get('content-type')).toMatch(/application\/vc/);
     expect((await ld.json()).proof.cryptosuite).toBe('eddsa-rdfc-2022');
+    expect(ld.headers.get('vary')).toBe('Accept');
+    expect(ld.headers.get('access-control-allow-origin')).toBe('*');
     const jwt = await fetch(url, { headers: { accept: 'application/vc+jwt' } });
     expect(jwt.headers.get('content-type')).toMatch(/application\/vc\+jwt/);
     expect((await jwt.text()).split('.')).toHaveLength(3);

@@ -45,6 +45,11 @@ async function event(serialNo: string, previous?: JsonObject, extra: JsonObject 
   return { id: String(dataIntegrity.id), dataIntegrity };
 }
 
+function withoutProof(credential: JsonObject): JsonObject {
+  const { proof: _proof, ...rest } = credential;
+  return rest;
+}
+
 async function codeOf(promise: Promise<unknown>): Promise<string | undefined> {
   try {
     await promise;
@@ -100,6 +105,34 @@ describe('event chains', () => {
     const { proof: _proof, ...unsigned } = first.dataIntegrity;
     const impostor = await world.issuer.issue({ ...unsigned, name: 'another credential, same id' }, { signer });
     expect(await codeOf(ledger.append([{ id: first.id, dataIntegrity: impostor }]))).toBe('CREDENTIAL_ID_TAKEN');
+  });
+
+  it('takes the same credential twice in one batch once, and refuses two credentials with one id in a batch', async () => {
+    const first = await event('S11');
+    const acks = await ledger.append([first, first]);
+    expect(acks.map((a) => a.duplicate)).toEqual([false, true]);
+    const a = await event('S12');
+    const b = await event('S13');
+    const before = log.size;
+    expect(await codeOf(ledger.append([a, { id: a.id, dataIntegrity: await world.issuer.issue({ ...withoutProof(b.dataIntegrity), id: a.id }, { signer }) }]))).toBe('CREDENTIAL_ID_TAKEN');
+    expect(log.size).toBe(before);
+  });
+
+  it('acknowledges a retry without verifying it again (the answer does not depend on the clock)', async () => {
+    const first = await event('S14', undefined, { validUntil: '2026-07-01T00:00:00Z' });
+    const [ack] = await ledger.append([first]);
+    world.clock.now = new Date('2027-01-01T00:00:00Z');
+    expect((await ledger.append([first]))[0]).toMatchObject({ ...ack, duplicate: true });
+    expect(await codeOf(ledger.append([await event('S15', undefined, { validUntil: '2026-07-01T00:00:00Z' })]))).toBe('CREDENTIAL_NOT_VERIFIED');
+  });
+
+  it('refuses a vc+jwt form that secures another credential', async () => {
+    const first = await event('S16');
+    const other = await event('S17');
+    const jwt = await world.issuer.issue(withoutProof(other.dataIntegrity), { signer, format: 'vc+jwt' });
+    expect(await codeOf(ledger.append([{ ...first, jwt }]))).toBe('CREDENTIAL_NOT_VERIFIED');
+    const own = await world.issuer.issue(withoutProof(first.dataIntegrity), { signer, format: 'vc+jwt' });
+    expect((await ledger.append([{ ...first, jwt: own }]))[0]!.duplicate).toBe(false);
   });
 
   it('appends all or nothing: one bad credential and none of the batch is written', async () => {

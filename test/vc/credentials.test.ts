@@ -7,7 +7,8 @@ import { signerFromSeed } from '../../src/vc/signer.js';
 import { ed25519FromSeed } from '../../src/did/ed25519.js';
 import { didKeyFromPublicKey, didKeyVerificationMethod } from '../../src/did/did-key.js';
 import { createBitstring, setBit, statusEntry, statusListCredential } from '../../src/vc/status-list.js';
-import { signPresentationDataIntegrity } from '../../src/vc/data-integrity.js';
+import { signDataIntegrity, signPresentationDataIntegrity } from '../../src/vc/data-integrity.js';
+import { createDidResolver } from '../../src/did/resolver.js';
 import { createDocumentLoader } from '../../src/vc/document-loader.js';
 import { isDppError } from '../../src/errors.js';
 import type { Signer } from '../../src/vc/signer.js';
@@ -105,6 +106,10 @@ describe('verification failures are reported, not thrown', () => {
     const codes = failedCodes(await world.verifier.verifyCredential(lying));
     expect(codes).toContain('PROOF_INVALID');
     await expect(world.issuer.issue({ ...fixture('passport.json') }, { signer: signerFromSeed(didKeyVerificationMethod(did), pair.secretKey) })).rejects.toMatchObject({ code: 'ISSUER_MISMATCH' });
+    // Signed over the lie itself (bypassing our issuer): the signature holds, the issuer binding does not.
+    const documentLoader = createDocumentLoader({ contexts: world.contexts, dereferenceDid: (u) => createDidResolver().dereference(u) });
+    const forged = await signDataIntegrity(fixture('passport.json'), { signer: signerFromSeed(didKeyVerificationMethod(did), pair.secretKey), documentLoader, created: NOW });
+    expect(failedCodes(await world.verifier.verifyCredential(forged))).toEqual(['ISSUER_MISMATCH']);
   });
 
   it('not yet valid, and expired', async () => {
@@ -177,6 +182,23 @@ describe('status: Bitstring Status List', () => {
   });
 });
 
+describe('status lists and schemas that try to slip through', () => {
+  it('a GZIP bomb as encodedList fails the status check instead of filling memory', async () => {
+    const { gzipSync } = await import('node:zlib');
+    const listId = 'https://manufacturer.example/status/bomb';
+    const bomb = statusListCredential({ id: listId, issuer: ORG_DID, purpose: 'revocation', bitstring: createBitstring(), validFrom: NOW.toISOString() });
+    (bomb.credentialSubject as Record<string, unknown>).encodedList = 'u' + gzipSync(Buffer.alloc(64 * 1024 * 1024)).toString('base64url');
+    world.statusLists.set(listId, await world.issuer.issue(bomb, { signer }));
+    const vc = await world.issuer.issue({ ...fixture('passport.json'), credentialStatus: statusEntry(listId, 'revocation', 1) }, { signer });
+    expect(failedCodes(await world.verifier.verifyCredential(vc))).toEqual(['STATUS_LIST_INVALID']);
+  });
+
+  it('our credential types must carry their schema as a JsonSchema', async () => {
+    const credentialSchema = { id: 'https://dppledger.org/schemas/DigitalProductPassport/v1', type: 'JsonSchemaCredential' };
+    expect(await issueError({ ...fixture('passport.json'), credentialSchema })).toBe('SCHEMA_INVALID');
+  });
+});
+
 describe('presentations', () => {
   it('verifies the challenge and domain, and the holder binding', async () => {
     const pair = ed25519FromSeed(new Uint8Array(32).fill(9));
@@ -191,5 +213,7 @@ describe('presentations', () => {
     expect(failedCodes(await world.verifier.verifyPresentation(vp, { challenge: 'other', domain: 'dpp.example' }))).toEqual(['CHALLENGE_MISMATCH']);
     expect(failedCodes(await world.verifier.verifyPresentation(vp, { challenge: 'c-123', domain: 'evil.example' }))).toEqual(['DOMAIN_MISMATCH']);
     expect(failedCodes(await world.verifier.verifyPresentation({ ...vp, holder: ORG_DID }, { challenge: 'c-123', domain: 'dpp.example' }))).toContain('PROOF_INVALID');
+    // No challenge to check against is a failure, not an exception.
+    expect(failedCodes(await world.verifier.verifyPresentation(vp))).toEqual(['CHALLENGE_MISMATCH']);
   });
 });
