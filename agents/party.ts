@@ -7,6 +7,7 @@ import {
   didDocumentOf,
   ensureDidWeb,
   veramoSigner,
+  issuerId,
   type CredentialServices,
   type DidDocument,
   type DppAgent,
@@ -59,8 +60,7 @@ export function createParty(options: PartyOptions): Party {
     },
     didDocument,
     async issue(credential, format = 'data-integrity') {
-      const issuer = typeof credential.issuer === 'string' ? credential.issuer : (credential.issuer as { id?: string } | undefined)?.id;
-      return services.issuer.issue(credential, { signer: await veramoSigner(context, String(issuer)), format });
+      return services.issuer.issue(credential, { signer: await veramoSigner(context, String(issuerId(credential))), format });
     },
   };
 }

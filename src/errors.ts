@@ -8,6 +8,7 @@ export const ERROR_CODES = [
   'BODY_TOO_LARGE',
   'USAGE',
   'NOT_FOUND',
+  'INTERNAL',
   'UNAUTHORIZED',
   // GS1 Digital Link
   'DL_INVALID',
@@ -25,6 +26,7 @@ export const ERROR_CODES = [
   'DATA_MODEL_INVALID',
   'SCHEMA_UNKNOWN',
   'SCHEMA_INVALID',
+  'CLAIMS_INCONSISTENT',
   // DIDs and keys
   'DID_INVALID',
   'DID_METHOD_UNSUPPORTED',

@@ -70,6 +70,8 @@ export type { Ledger, ChainHead, ChainEvent, Acknowledgement } from './ledger/le
 export { buildBundle, BUNDLE_TYPE } from './ledger/bundle.js';
 export type { PassportBundle } from './ledger/bundle.js';
 export { digestMultibase, canonicalJson } from './vc/jcs.js';
+export { issuerId, typesOf } from './vc/credential.js';
+export { checkProductSubject, isValidCasNumber } from './vc/subject-checks.js';
 
 export type { Store, BatchOperation } from './storage/store.js';
 export { createMemoryStore } from './storage/memory-store.js';

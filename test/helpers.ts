@@ -8,6 +8,8 @@ import { createCredentialServices, type CredentialServices } from '../src/vc/ser
 import { createDppAgent, didDocumentOf, type DppAgent } from '../src/vc/agent.js';
 import type { DidDocument } from '../src/did/did-document.js';
 import type { Store } from '../src/storage/store.js';
+import type { SubjectRegistry } from '../src/ledger/subjects.js';
+import { parseDigitalLink } from '../src/gs1/index.js';
 
 export const NOW = new Date('2026-06-01T12:00:00Z');
 export const TEST_SECRET = '11'.repeat(32);
@@ -56,4 +58,11 @@ export function decodeQrPng(png: Buffer): string | undefined {
   const image = PNG.sync.read(png);
   const decode = ((jsQRModule as unknown as { default?: typeof jsQRModule }).default ?? jsQRModule) as unknown as (data: Uint8ClampedArray, width: number, height: number) => { data: string } | null;
   return decode(new Uint8ClampedArray(image.data), image.width, image.height)?.data;
+}
+
+/** Lists a credential under its subject outside the ledger (tests of links and linksets only). */
+export async function recordSubject(store: Store, subjects: SubjectRegistry, uri: string, credential: { id: string; type: string; name?: string; facets?: string[] }): Promise<void> {
+  const prepared = await subjects.prepare(parseDigitalLink(uri), credential);
+  await store.batch(prepared.operations);
+  prepared.commit();
 }

@@ -4,6 +4,7 @@ import { veramoSigner } from '../vc/veramo-plugin.js';
 import type { ProofFormat } from '../vc/issue.js';
 import { openNode } from './node.js';
 import { readCredentialFile } from './verify.js';
+import { isObject, issuerId } from '../vc/credential.js';
 import { usage } from './usage.js';
 
 export async function didCommand(args: string[], data: string, web: string | undefined, out: (s: string) => void): Promise<number> {
@@ -33,7 +34,7 @@ export async function issueCommand(file: string, format: string, data: string, o
   const credential = readCredentialFile(file) as Record<string, unknown>;
   const node = await openNode(data);
   try {
-    const issuer = typeof credential?.issuer === 'string' ? credential.issuer : (credential?.issuer as { id?: string })?.id;
+    const issuer = isObject(credential) ? issuerId(credential) : undefined;
     const signer = await veramoSigner({ agent: node.agent } as Parameters<typeof veramoSigner>[0], String(issuer));
     const secured = await node.services.issuer.issue(credential, { signer, format: format as ProofFormat });
     out(typeof secured === 'string' ? secured : JSON.stringify(secured, null, 2));

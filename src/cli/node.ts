@@ -29,6 +29,7 @@ export interface Node {
   agent: DppAgent;
   /** Our own did:web documents, answered locally. */
   published: Map<string, DidDocument>;
+  fetchStatusList(url: string): Promise<unknown>;
   /** Publishes the did.json of `did`, with `extra` verification methods listed (not for assertions). */
   publish(did: string, extra?: VerificationMethod[]): Promise<DidDocument>;
   close(): Promise<void>;
@@ -41,10 +42,11 @@ export async function openNode(dataDir: string, env: NodeJS.ProcessEnv = process
   const published = new Map<string, DidDocument>();
   const fetch = networkFetch(env);
   const resolver = createDidResolver({ fetch, local: (did) => published.get(did) });
+  const fetchStatusList = fetchStatusListWith(fetch);
   const services = createCredentialServices({
     resolver,
     now: () => new Date(),
-    fetchStatusList: fetchStatusListWith(fetch),
+    fetchStatusList,
   });
   const agent = createDppAgent({ store, secretKeyHex: secret, didResolver: resolver.didResolver, issuer: services.issuer, verifier: services.verifier });
   return {
@@ -53,6 +55,7 @@ export async function openNode(dataDir: string, env: NodeJS.ProcessEnv = process
     services,
     agent,
     published,
+    fetchStatusList,
     async publish(did, extra = []) {
       const doc = didDocumentOf(await agent.didManagerGet({ did }));
       doc.verificationMethod = [...(doc.verificationMethod ?? []), ...extra];

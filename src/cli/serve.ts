@@ -79,7 +79,7 @@ export async function serve(options: ServeOptions, out: (line: string) => void =
     signCheckpoint: (size, root) => signNote(formatCheckpoint({ origin: logSigner.name, size, root }), logSigner),
   });
   const bundle = (path: string) =>
-    buildBundle({ ledger, log, subjects, credentials, resolveDid: (d) => node.resolver.resolve(d), logInfo }, origin + path);
+    buildBundle({ ledger, log, subjects, credentials, resolveDid: (d) => node.resolver.resolve(d), fetchStatusList: node.fetchStatusList, logInfo }, origin + path);
   const app = createApp({
     ledger,
     log,

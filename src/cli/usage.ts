@@ -21,7 +21,7 @@ Usage:
 Exit codes: 0 success (verified), 1 not verified (for dpp mirror: the log was rewritten, rolled back,
 split, or a credential does not match), 2 bad usage or unreadable input (or an unreachable origin).
 Environment: DPP_SECRET seals private keys (else DIR/secret.key, mode 0600);
-DPP_ISSUE_TOKEN is the bearer token of POST /credentials/issue; DPP_DID_WEB_HTTP=1 resolves
+DPP_ISSUE_TOKEN is the bearer token of POST /credentials/issue and POST /ledger/credentials; DPP_DID_WEB_HTTP=1 resolves
 did:web over plain http (development on loopback).`;
 
 export function usage(message: string): InputError {

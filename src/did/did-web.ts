@@ -12,11 +12,22 @@ export function didWebToUrl(did: string): string {
   if (!hostPart || body.includes('#') || body.includes('/') || path.some((p) => p === '')) {
     throw new DidError('DID_INVALID', `Not a did:web: ${did}`, { evidence: { did } });
   }
-  const host = decodeURIComponent(hostPart);
+  let host: string;
+  let segments: string[];
+  try {
+    host = decodeURIComponent(hostPart);
+    segments = path.map(decodeURIComponent);
+  } catch {
+    throw new DidError('DID_INVALID', `Invalid percent-encoding in ${did}`, { evidence: { did } });
+  }
+  // A path segment must stay one segment: no separators, queries, fragments or dot-segments.
+  if (segments.some((p) => /[/?#\\]/.test(p) || p === '.' || p === '..')) {
+    throw new DidError('DID_INVALID', `Invalid did:web path in ${did}`, { evidence: { did } });
+  }
   if (!/^[A-Za-z0-9.-]+(:\d{1,5})?$/.test(host) && !/^\[[0-9a-fA-F:]+\](:\d{1,5})?$/.test(host)) {
     throw new DidError('DID_INVALID', `Invalid did:web host: ${host}`, { evidence: { did } });
   }
-  const suffix = path.length ? `/${path.map(decodeURIComponent).join('/')}/did.json` : '/.well-known/did.json';
+  const suffix = segments.length ? `/${segments.join('/')}/did.json` : '/.well-known/did.json';
   return `https://${host}${suffix}`;
 }
 
@@ -58,11 +69,9 @@ export interface PublishedKey {
   /** Fragment, e.g. `key-1`. */
   fragment: string;
   publicKeyMultibase: string;
-  /** Retired keys stay listed (old credentials keep verifying) but are no longer used to sign. */
-  retired?: boolean;
 }
 
-/** The did.json an organisation publishes: every key it ever used, as Multikey, usable for assertions. */
+/** The did.json an organisation publishes: every key it ever used, as Multikey, usable for assertions (a retired key stays, so old credentials keep verifying). */
 export function buildDidWebDocument(did: string, keys: readonly PublishedKey[]): DidDocument {
   const methods = keys.map((k) => ({
     id: `${did}#${k.fragment}`,

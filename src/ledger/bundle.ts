@@ -59,7 +59,7 @@ export async function buildBundle(deps: BundleDeps, digitalLink: string | Digita
     for (const event of await deps.ledger.events(record.key)) {
       if (event.leafIndex >= size) continue;
       const stored = await deps.credentials.get(event.id);
-      if (!stored) continue;
+      if (!stored) throw new Error(`The ledger lists ${event.id} in ${record.key} but does not hold it`);
       const credential = stored.dataIntegrity;
       const issuer = String(issuerId(credential));
       dids.add(issuer);

@@ -87,13 +87,15 @@ export async function createLedger(deps: LedgerDeps): Promise<Ledger> {
   const head = (unit: string) => getJson<ChainHead>(store, HEAD(unit));
   const event = (id: string) => getJson<ChainEvent>(store, BY_ID(id));
 
+  let latest: { size: number; note: string } | undefined = await getJson(store, CHECKPOINT);
+
+  /** The checkpoint of the committed log: signed once per size (also after a crash between batch and signing). */
   async function latestCheckpoint(): Promise<string> {
-    const stored = await getJson<{ size: number; note: string }>(store, CHECKPOINT);
-    if (stored && stored.size === log.size) return stored.note;
-    // After a crash between the durable batch and its checkpoint, sign the state the log is in.
-    const note = await deps.signCheckpoint(log.size, log.root);
-    await store.batch([{ type: 'put', key: CHECKPOINT, value: JSON.stringify({ size: log.size, note }) }]);
-    return note;
+    if (latest?.size === log.size) return latest.note;
+    const signed = { size: log.size, note: await deps.signCheckpoint(log.size, log.root) };
+    await store.batch([{ type: 'put', key: CHECKPOINT, value: JSON.stringify(signed) }]);
+    latest = signed;
+    return signed.note;
   }
 
   async function verifyItem(item: StoredCredential): Promise<void> {
@@ -176,7 +178,8 @@ export async function createLedger(deps: LedgerDeps): Promise<Ledger> {
       for await (const [, value] of store.entries(`${UNIT(unit)}event/`)) out.push(JSON.parse(value) as ChainEvent);
       return out;
     },
-    checkpoint: () => serial(latestCheckpoint),
+    // Reads need not wait behind writes: the committed checkpoint is at hand.
+    checkpoint: () => (latest?.size === log.size ? Promise.resolve(latest.note) : serial(latestCheckpoint)),
   };
 }
 

@@ -56,8 +56,6 @@ export interface SubjectRegistry {
    * subjects already prepared in the same batch, so several credentials about one subject add up.
    */
   prepare(dl: DigitalLink, credential: SubjectCredential & { name?: string; facets?: string[] }, records?: Map<string, SubjectRecord>): Promise<PreparedWrite>;
-  /** `prepare` and write at once, with `alongside` in the same batch. */
-  record(dl: DigitalLink, credential: SubjectCredential & { name?: string; facets?: string[] }, alongside?: BatchOperation[]): Promise<void>;
 }
 
 export interface PreparedWrite {
@@ -102,11 +100,6 @@ export function createSubjectRegistry(store: Store): SubjectRegistry {
         if (batch) found.splice(1, 0, batch);
       }
       return found;
-    },
-    async record(dl, credential, alongside = []) {
-      const prepared = await this.prepare(dl, credential);
-      await store.batch([...alongside, ...prepared.operations]);
-      prepared.commit();
     },
     async prepare(dl, credential, records = new Map()) {
       const [level] = levelsOf(dl);

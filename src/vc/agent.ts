@@ -83,7 +83,7 @@ export function didDocumentOf(identifier: IIdentifier): DidDocument {
     .filter((k) => k.type === 'Ed25519')
     .map((k) => {
       const publicKeyMultibase = ed25519PublicKeyToMultibase(Buffer.from(k.publicKeyHex, 'hex'));
-      return { fragment: publicKeyMultibase, publicKeyMultibase, retired: Boolean(k.meta?.retired) };
+      return { fragment: publicKeyMultibase, publicKeyMultibase };
     });
   return buildDidWebDocument(identifier.did, keys);
 }

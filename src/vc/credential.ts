@@ -1,7 +1,6 @@
 // Plain helpers over a credential's JSON: its issuer, types, contexts; and the media types we speak.
 
 export const VC_V2_CONTEXT = 'https://www.w3.org/ns/credentials/v2';
-export const MEDIA_TYPE_VC = 'application/vc';
 export const MEDIA_TYPE_VC_JWT = 'application/vc+jwt';
 
 export type JsonObject = Record<string, unknown>;

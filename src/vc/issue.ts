@@ -9,6 +9,7 @@ import { signVcJwt } from './jose.js';
 import type { SchemaRegistry } from './schema.js';
 import { controllerOf, type Signer } from './signer.js';
 import { checkContexts } from './verify.js';
+import { checkProductSubject } from './subject-checks.js';
 import { isObject, issuerId, credentialLabel, type JsonObject } from './credential.js';
 
 export type ProofFormat = 'data-integrity' | 'vc+jwt';
@@ -51,6 +52,8 @@ export function createIssuer(options: IssuerOptions): Issuer {
     if (contextCheck.status === 'fail') throw new DataModelError(contextCheck.code!, contextCheck.message, { evidence: contextCheck.evidence });
     const invalid = schemas.check(credential).filter((p) => p.code === 'SCHEMA_INVALID');
     if (invalid.length) throw new DataModelError('SCHEMA_INVALID', invalid.map((p) => p.message).join('; '), { evidence: { problems: invalid } });
+    const inconsistent = checkProductSubject(credential);
+    if (inconsistent.length) throw new DataModelError('CLAIMS_INCONSISTENT', inconsistent.map((p) => `${p.path}: ${p.message}`).join('; '), { evidence: { problems: inconsistent } });
     const issuer = issuerId(credential);
     if (issuer !== controllerOf(signer.id)) {
       throw new InputError('ISSUER_MISMATCH', `The issuer ${String(issuer)} is not the controller of key ${signer.id}`, { evidence: { issuer, key: signer.id } });

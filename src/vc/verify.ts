@@ -7,6 +7,7 @@ import { checkCredentialDataModel, checkPresentationDataModel } from './data-mod
 import { verifyDataIntegrityProof } from './data-integrity.js';
 import { decodeJws, isCompactJws, unwrapEnvelope, verificationMethodJwk, verifyDecodedJws, DEFAULT_JWS_ALGORITHMS } from './jose.js';
 import type { SchemaRegistry } from './schema.js';
+import { checkProductSubject } from './subject-checks.js';
 import { decodeBitstring, getBit } from './status-list.js';
 import { asArray, credentialLabel, isObject, issuerId, type JsonObject } from './credential.js';
 import { fail, isVerified, pass, warn, type Check, type VerificationReport } from './report.js';
@@ -130,6 +131,8 @@ export function createVerifier(options: VerifierOptions): Verifier {
   async function claimChecks(credential: JsonObject, at: { credential: string }, depth: number): Promise<Check[]> {
     const checks = [validityCheck(credential, now(), at)];
     checks.push(...schemaChecks(schemas, credential, at));
+    const inconsistent = checkProductSubject(credential);
+    if (inconsistent.length) checks.push(fail('claims', 'CLAIMS_INCONSISTENT', inconsistent.map((p) => `${p.path}: ${p.message}`).join('; '), { ...at, evidence: { problems: inconsistent } }));
     checks.push(...(await statusChecks(credential, at, depth)));
     return checks;
   }

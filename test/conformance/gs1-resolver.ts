@@ -7,6 +7,7 @@ import { createSubjectRegistry } from '../../src/ledger/subjects.js';
 import { linkset, linksOf } from '../../src/ledger/links.js';
 import { LINK_TYPES, NAMESPACES, compactLinkType } from '../../src/ledger/link-types.js';
 import { parseDigitalLink } from '../../src/gs1/index.js';
+import { recordSubject } from '../helpers.js';
 import { Recorder, missingFolder, readJson, type SuiteResult } from './common.js';
 
 const NAME = 'gs1-resolver';
@@ -29,11 +30,12 @@ export async function runGs1Resolver(conformanceDir: string): Promise<SuiteResul
     r.check(`schema on ${file}`, validate(readJson(linksetDir, file)) === valid, `expected ${valid ? 'valid' : 'invalid'}: ${JSON.stringify(validate.errors)}`);
   }
 
-  const subjects = createSubjectRegistry(createMemoryStore());
+  const store = createMemoryStore();
+  const subjects = createSubjectRegistry(store);
   const unit = 'https://id.gs1.org/01/09506000134352/10/B2026-11/21/HP-000123';
-  await subjects.record(parseDigitalLink(unit), { id: 'urn:uuid:1', type: 'DigitalProductPassport', name: 'unit', facets: ['spareParts', 'claims'] });
-  await subjects.record(parseDigitalLink('https://id.gs1.org/01/09506000134352/10/B2026-11'), { id: 'urn:uuid:2', type: 'MaterialCompositionCredential', name: 'batch' });
-  await subjects.record(parseDigitalLink('https://id.gs1.org/01/09506000134352'), { id: 'urn:uuid:3', type: 'MaterialCompositionCredential', name: 'model' });
+  await recordSubject(store, subjects, unit, { id: 'urn:uuid:1', type: 'DigitalProductPassport', name: 'unit', facets: ['spareParts', 'claims'] });
+  await recordSubject(store, subjects, 'https://id.gs1.org/01/09506000134352/10/B2026-11', { id: 'urn:uuid:2', type: 'MaterialCompositionCredential', name: 'batch' });
+  await recordSubject(store, subjects, 'https://id.gs1.org/01/09506000134352', { id: 'urn:uuid:3', type: 'MaterialCompositionCredential', name: 'model' });
   for (const origin of ['https://dpp.example', 'http://127.0.0.1:8080']) {
     const served = linkset((await subjects.resolve(parseDigitalLink(unit))).map((record) => linksOf(record, origin)));
     r.check(`our three-level linkset on ${origin}`, served.linkset.length === 3 && validate(served) === true, () => JSON.stringify(validate.errors));

@@ -44,6 +44,9 @@ describe('did:web', () => {
     expect(didWebFromOrigin('http://127.0.0.1:3000')).toBe('did:web:127.0.0.1%3A3000');
     expect(() => didWebToUrl('did:web:')).toThrow(expect.objectContaining({ code: 'DID_INVALID' }));
     expect(() => didWebToUrl('did:web:exa mple.com')).toThrow(expect.objectContaining({ code: 'DID_INVALID' }));
+    expect(() => didWebToUrl('did:web:example.com:%E0%A4%A')).toThrow(expect.objectContaining({ code: 'DID_INVALID' }));
+    expect(() => didWebToUrl('did:web:example.com:..:admin')).toThrow(expect.objectContaining({ code: 'DID_INVALID' }));
+    expect(() => didWebToUrl('did:web:example.com:a%2Fb')).toThrow(expect.objectContaining({ code: 'DID_INVALID' }));
   });
 
   it('resolves through the injected fetch only, and dereferences a key', async () => {

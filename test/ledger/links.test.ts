@@ -7,6 +7,7 @@ import { createSubjectRegistry, levelsOf } from '../../src/ledger/subjects.js';
 import { chooseLink, linkset, linksOf, type SubjectLinks } from '../../src/ledger/links.js';
 import { expandLinkType, LINK_TYPES } from '../../src/ledger/link-types.js';
 import { parseDigitalLink } from '../../src/gs1/index.js';
+import { recordSubject } from '../helpers.js';
 
 const ORIGIN = 'https://dpp.example';
 const LINKSET_SCHEMA = new URL('../../../shared/conformance/gs1-linkset/gs1-linkset-schema.json', import.meta.url);
@@ -24,7 +25,7 @@ describe('levels', () => {
   it('resolves a unit asked for without its lot to all three levels, anchored where they were recorded', async () => {
     const store = createMemoryStore();
     const subjects = createSubjectRegistry(store);
-    const record = (uri: string, id: string, type: string) => subjects.record(parseDigitalLink(uri), { id, type, name: `thing ${id}` });
+    const record = (uri: string, id: string, type: string) => recordSubject(store, subjects, uri, { id, type, name: `thing ${id}` });
     await record('https://id.gs1.org/01/09506000134352/10/B1/21/S1', 'urn:1', 'DigitalProductPassport');
     await record('https://id.gs1.org/01/09506000134352/10/B1', 'urn:2', 'MaterialCompositionCredential');
     await record('https://id.gs1.org/01/09506000134352', 'urn:3', 'MaterialCompositionCredential');

@@ -193,6 +193,20 @@ describe('status lists and schemas that try to slip through', () => {
     expect(failedCodes(await world.verifier.verifyCredential(vc))).toEqual(['STATUS_LIST_INVALID']);
   });
 
+  it('identity fields must agree with the Digital Link, and check digits must hold', async () => {
+    const subject = fixture('passport.json').credentialSubject as Record<string, unknown>;
+    expect(await issueError({ ...fixture('passport.json'), credentialSubject: { ...subject, itemNumber: 'HP-999' } })).toBe('CLAIMS_INCONSISTENT');
+    expect(await issueError({ ...fixture('passport.json'), credentialSubject: { ...subject, gtin: '09506000134369' } })).toBe('CLAIMS_INCONSISTENT');
+    const composition = fixture('material-composition.json');
+    const materials = (composition.credentialSubject as { materialProvenance: Record<string, unknown>[] }).materialProvenance;
+    const badCas = { ...composition, credentialSubject: { ...(composition.credentialSubject as object), materialProvenance: [{ ...materials[6], casNumber: '74-98-7' }] } };
+    expect(await issueError(badCas)).toBe('CLAIMS_INCONSISTENT');
+    // Signed anyway (outside our issuer), the verifier says so.
+    const documentLoader = createDocumentLoader({ contexts: world.contexts, dereferenceDid: (u) => createDidResolver().dereference(u) });
+    const lying = await signDataIntegrity({ ...fixture('passport.json'), credentialSubject: { ...subject, itemNumber: 'HP-999' } }, { signer, documentLoader, created: NOW });
+    expect(failedCodes(await world.verifier.verifyCredential(lying))).toEqual(['CLAIMS_INCONSISTENT']);
+  });
+
   it('our credential types must carry their schema as a JsonSchema', async () => {
     const credentialSchema = { id: 'https://dppledger.org/schemas/DigitalProductPassport/v1', type: 'JsonSchemaCredential' };
     expect(await issueError({ ...fixture('passport.json'), credentialSchema })).toBe('SCHEMA_INVALID');
