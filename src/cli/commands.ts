@@ -9,6 +9,7 @@ import { usage } from './usage.js';
 
 export async function didCommand(args: string[], data: string, web: string | undefined, out: (s: string) => void): Promise<number> {
   const [verb, target] = args;
+  if (!['create', 'list', 'rotate'].includes(verb ?? '')) throw usage(`Unknown: dpp did ${verb ?? ''}`);
   const node = await openNode(data);
   try {
     if (verb === 'create') {
@@ -22,7 +23,7 @@ export async function didCommand(args: string[], data: string, web: string | und
       if (!target?.startsWith('did:web:')) throw usage('dpp did rotate needs a did:web');
       await rotateKey(node.agent, node.store, target);
       out(JSON.stringify(await node.publish(target), null, 2));
-    } else throw usage(`Unknown: dpp did ${verb ?? ''}`);
+    }
     return 0;
   } finally {
     await node.close();

@@ -53,7 +53,10 @@ async function main(argv: string[]): Promise<number> {
         ...tlsOptions,
         demo: values.demo,
       });
-      const stop = () => void running.close().then(() => process.exit(0));
+      const stop = () => void running.close().then(
+        () => process.exit(0),
+        () => process.exit(1),
+      );
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
       return new Promise<number>(() => {});

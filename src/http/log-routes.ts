@@ -2,7 +2,7 @@
 // serve, and JSON inclusion and consistency proofs; read-only, so the origin and its mirrors serve the same routes.
 // Also the body parser of the ledger's authenticated write path.
 import { Router, type Request } from 'express';
-import { InputError, LogError } from '../errors.js';
+import { InputError, LogError, NotFoundError } from '../errors.js';
 import { parseTilePath, type MerkleLog } from '../log/index.js';
 import type { StoredCredential } from '../storage/credential-repository.js';
 import { isObject } from '../vc/credential.js';
@@ -52,7 +52,8 @@ export function logRoutes(deps: LogRouteDeps): Router {
     const path = 'tile/' + (req.params.path as unknown as string[]).join('/');
     const resource = parseTilePath(path);
     const bytes = await log.readResource(path);
-    if (!bytes) throw new LogError('LOG_INDEX_OUT_OF_RANGE', `No such tile in a log of ${log.size} entries`, { evidence: { path: req.path, size: log.size } });
+    // As on any static host serving tlog-tiles: a tile the tree does not have (yet) is a 404.
+    if (!bytes) throw new NotFoundError('NOT_FOUND', `No such tile in a log of ${log.size} entries`, { evidence: { path: req.path, size: log.size } });
     res.set('Access-Control-Allow-Origin', '*');
     // A full tile never changes; a partial one is replaced by a wider one as the log grows.
     res.set('Cache-Control', resource.width === 256 ? IMMUTABLE : 'no-cache');

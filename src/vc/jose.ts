@@ -75,6 +75,9 @@ export async function verifyDecodedJws(
   if (typeof header.alg !== 'string' || !algorithms.includes(header.alg)) {
     return { ok: false, code: 'ALG_UNSUPPORTED', message: `alg ${JSON.stringify(header.alg)} is not accepted`, header };
   }
+  if (header.crit !== undefined) {
+    return { ok: false, code: 'JWT_MALFORMED', message: 'The JWS names critical header parameters (crit) that this verifier does not understand', header };
+  }
   if ('vc' in payload || 'vp' in payload) {
     return { ok: false, code: 'DATA_MODEL_INVALID', message: 'A vc+jwt payload is the credential itself: JWT vc/vp claims are not allowed', header };
   }
