@@ -5,6 +5,7 @@ import { InputError, LogError, isDppError } from '../errors.js';
 import {
   TILE_WIDTH,
   checkConsistency,
+  bytesEqual,
   cosignNote,
   createMerkleLog,
   entriesPath,
@@ -12,6 +13,7 @@ import {
   parseCheckpoint,
   parseEntryBundle,
   parseVerifierKey,
+  toBase64,
   verifyCheckpoint,
   type MerkleLog,
   type NoteSigner,
@@ -100,9 +102,7 @@ export interface MirrorOptions {
   concurrency?: number;
 }
 
-const b64 = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64');
 const fromB64 = (text: string) => new Uint8Array(Buffer.from(text, 'base64'));
-const sameBytes = (a: Uint8Array, b: Uint8Array) => Buffer.from(a).equals(Buffer.from(b));
 const MAX_REPORTED = 20;
 const EM_DASH = '\u2014';
 
@@ -228,7 +228,7 @@ export async function runMirror(options: MirrorOptions): Promise<MirrorReport> {
   const checkpointResponse = await ok('/log/checkpoint', 'text/plain');
   const note = await body('/log/checkpoint', () => checkpointResponse.text());
   const checkpoint: ParsedCheckpoint = parseCheckpoint(note);
-  report.checkpoint = { size: checkpoint.size, root: b64(checkpoint.root) };
+  report.checkpoint = { size: checkpoint.size, root: toBase64(checkpoint.root) };
   if (checkpoint.origin !== logInfo.origin) {
     checks.push(fail('checkpoint', 'CHECKPOINT_INVALID', `The checkpoint is from ${checkpoint.origin}, not ${logInfo.origin}`, { evidence: { expectedOrigin: logInfo.origin, origin: checkpoint.origin } }));
     return done('not-verified');
@@ -252,7 +252,7 @@ export async function runMirror(options: MirrorOptions): Promise<MirrorReport> {
   if (held && heldRoot) {
     if (checkpoint.size < held.size) {
       const prefix = await log.rootAt(checkpoint.size);
-      const stale = sameBytes(prefix, checkpoint.root);
+      const stale = bytesEqual(prefix, checkpoint.root);
       checks.push(
         fail(
           'consistency',
@@ -260,16 +260,16 @@ export async function runMirror(options: MirrorOptions): Promise<MirrorReport> {
           stale
             ? `Rolled back: the origin serves a checkpoint of size ${checkpoint.size}, older than the one held (size ${held.size})`
             : `Rolled back and rewritten: a checkpoint of size ${checkpoint.size} whose root is not the held tree's root at that size`,
-          { evidence: { kind: 'rollback', heldSize: held.size, heldRoot: held.root, size: checkpoint.size, root: b64(checkpoint.root), heldRootAtSize: b64(prefix) } },
+          { evidence: { kind: 'rollback', heldSize: held.size, heldRoot: held.root, size: checkpoint.size, root: toBase64(checkpoint.root), heldRootAtSize: toBase64(prefix) } },
         ),
       );
       await evidenceOf('rollback');
       return done('rolled-back');
     }
-    if (checkpoint.size === held.size && !sameBytes(checkpoint.root, heldRoot)) {
+    if (checkpoint.size === held.size && !bytesEqual(checkpoint.root, heldRoot)) {
       checks.push(
         fail('consistency', 'LOG_INCONSISTENT', `Split view: two different trees of size ${held.size}, both signed by the log`, {
-          evidence: { kind: 'split-view', size: held.size, heldRoot: held.root, root: b64(checkpoint.root) },
+          evidence: { kind: 'split-view', size: held.size, heldRoot: held.root, root: toBase64(checkpoint.root) },
         }),
       );
       await evidenceOf('split-view');
@@ -320,7 +320,7 @@ export async function runMirror(options: MirrorOptions): Promise<MirrorReport> {
     for (const [j, entry] of entries.entries()) {
       const index = bundleIndexes[i]! * TILE_WIDTH + j;
       if (index >= from) fresh.push(entry);
-      else if (!sameBytes(entry, await log.entry(index))) {
+      else if (!bytesEqual(entry, await log.entry(index))) {
         checks.push(fail('entries', 'LOG_INCONSISTENT', `Rewritten: entry ${index} is not the one held`, { evidence: { kind: 'rewrite', index } }));
         return done('rewritten');
       }
@@ -329,10 +329,10 @@ export async function runMirror(options: MirrorOptions): Promise<MirrorReport> {
   report.entriesFetched = fresh.length;
   const prepared = log.prepareAppend(fresh);
   try {
-    if (!sameBytes(prepared.root, checkpoint.root)) {
+    if (!bytesEqual(prepared.root, checkpoint.root)) {
       checks.push(
         fail('entries', 'LOG_INCONSISTENT', `Rewritten: the ${fresh.length} entries served do not hash to the signed root of size ${to}`, {
-          evidence: { kind: 'rewrite', size: to, expectedRoot: b64(checkpoint.root), computedRoot: b64(prepared.root) },
+          evidence: { kind: 'rewrite', size: to, expectedRoot: toBase64(checkpoint.root), computedRoot: toBase64(prepared.root) },
         }),
       );
       return done('rewritten');
@@ -390,7 +390,7 @@ export async function runMirror(options: MirrorOptions): Promise<MirrorReport> {
     if (!witnesses.includes(witness.name)) throw new TypeError('The witness cosignature does not verify (a misconfigured witness key)');
     report.witness = { name: witness.name, verifierKey: formatVerifierKey(witnessKey) };
     checks.push(pass('cosignature', `cosigned as ${witness.name}`));
-    const state: HeldCheckpoint = { size: to, root: b64(checkpoint.root), note: cosigned };
+    const state: HeldCheckpoint = { size: to, root: toBase64(checkpoint.root), note: cosigned };
     const pinned: MirrorPin = pin ?? { ...logInfo, source: base };
     await store.batch([
       ...prepared.operations,

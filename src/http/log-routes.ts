@@ -3,7 +3,7 @@
 // Also the body parser of the ledger's authenticated write path.
 import { Router, type Request } from 'express';
 import { InputError, LogError, NotFoundError } from '../errors.js';
-import { parseTilePath, type MerkleLog } from '../log/index.js';
+import { parseTilePath, toBase64, type MerkleLog } from '../log/index.js';
 import type { StoredCredential } from '../storage/credential-repository.js';
 import { isObject } from '../vc/credential.js';
 
@@ -38,7 +38,6 @@ function integer(req: Request, name: string, fallback?: number): number {
 export function logRoutes(deps: LogRouteDeps): Router {
   const { log, checkpoint } = deps;
   const router = Router();
-  const b64 = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64');
 
   router.get('/log/checkpoint', async (_req, res) => {
     res.set('Access-Control-Allow-Origin', '*').set('Cache-Control', 'no-cache').type('text/plain; charset=utf-8').send(await checkpoint());
@@ -64,14 +63,14 @@ export function logRoutes(deps: LogRouteDeps): Router {
     const size = integer(req, 'size', log.size);
     const index = integer(req, 'index');
     const proof = await log.inclusionProof(index, size);
-    res.set('Access-Control-Allow-Origin', '*').json({ index, size, proof: proof.map(b64) });
+    res.set('Access-Control-Allow-Origin', '*').json({ index, size, proof: proof.map(toBase64) });
   });
 
   router.get('/log/proof/consistency', async (req, res) => {
     const to = integer(req, 'to', log.size);
     const from = integer(req, 'from');
     const proof = await log.consistencyProof(from, to);
-    res.set('Access-Control-Allow-Origin', '*').json({ from, to, proof: proof.map(b64) });
+    res.set('Access-Control-Allow-Origin', '*').json({ from, to, proof: proof.map(toBase64) });
   });
 
   return router;

@@ -1,7 +1,7 @@
 // The generic Merkle log's public surface: hashing, proofs, checkpoints and notes, tiles, and the log on a Store.
 // It knows nothing of products.
 
-export { HASH_SIZE, leafHash, nodeHash, emptyRoot, rootOf } from './hash.js';
+export { HASH_SIZE, leafHash, nodeHash, emptyRoot, rootOf, toBase64, bytesEqual } from './hash.js';
 
 export {
   checkInclusion,
