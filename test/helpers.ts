@@ -1,5 +1,6 @@
 // Shared test wiring: a fixed clock, an in-memory agent for an organisation (did:web) and owners (did:key).
 import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import jsQRModule from 'jsqr';
 import { PNG } from 'pngjs';
 import { createDidResolver } from '../src/did/resolver.js';
@@ -8,6 +9,10 @@ import { createCredentialServices, type CredentialServices } from '../src/vc/ser
 import { createDppAgent, didDocumentOf, type DppAgent } from '../src/vc/agent.js';
 import type { DidDocument } from '../src/did/did-document.js';
 import type { Store } from '../src/storage/store.js';
+import { ed25519FromSeed } from '../src/did/ed25519.js';
+import { didKeyFromPublicKey, didKeyVerificationMethod } from '../src/did/did-key.js';
+import { signerFromSeed, type Signer } from '../src/vc/signer.js';
+import type { Issuer } from '../src/vc/issue.js';
 import type { SubjectRegistry } from '../src/ledger/subjects.js';
 import { parseDigitalLink } from '../src/gs1/index.js';
 
@@ -65,4 +70,22 @@ export async function recordSubject(store: Store, subjects: SubjectRegistry, uri
   const prepared = await subjects.prepare(parseDigitalLink(uri), credential);
   await store.batch(prepared.operations);
   prepared.commit();
+}
+
+/** A did:key issuer from a one-byte seed, with the library's offline issuer: for credentials that verify anywhere. */
+export function didKeyIssuer(seedByte: number): { did: string; signer: Signer; issuer: Issuer } {
+  const pair = ed25519FromSeed(new Uint8Array(32).fill(seedByte));
+  const did = didKeyFromPublicKey(pair.publicKey);
+  const { issuer } = createCredentialServices({ resolver: createDidResolver(), now: () => new Date() });
+  return { did, signer: signerFromSeed(didKeyVerificationMethod(did), pair.secretKey), issuer };
+}
+
+/** A TCP port free on 127.0.0.1 right now (for servers that must restart on the same port). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const probe = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+  });
 }

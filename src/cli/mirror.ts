@@ -28,6 +28,7 @@ import { digestMultibase } from '../vc/jcs.js';
 import { fail, pass, warn, type Check } from '../vc/report.js';
 import { openNode, noteSignerOf, type Node } from './node.js';
 import { usage } from './usage.js';
+import { networkFetch } from './network.js';
 
 /** Where a mirror keeps its state in its store (credentials are under the repository's own `credential/`). */
 export const MIRROR_KEYS = {
@@ -473,7 +474,8 @@ export async function mirrorCommand(
     const report = await runMirror({
       store: node.store,
       baseUrl: source,
-      fetch: (url, init) => fetch(url, { ...init, signal: AbortSignal.timeout(30_000) }),
+      // The same network as every other command: http(s) only, no redirects, a time and a size limit.
+      fetch: networkFetch(),
       now: Date.now,
       witness: () => witnessSigner(node),
     });

@@ -15,6 +15,7 @@ import { qrCode, QR_FORMATS, type QrFormat } from '../gs1/qr-code.js';
 import { errorBody, errorHandler } from './errors.js';
 import { resolverDescription, resolverMiddleware } from './resolver.js';
 import { unitViews } from './unit-views.js';
+import { credentialRoute, wildcardPath } from './shared-routes.js';
 import { appendItems, logRoutes, type LogInfo } from './log-routes.js';
 import type { Ledger } from '../ledger/ledger.js';
 import type { MerkleLog } from '../log/index.js';
@@ -109,18 +110,7 @@ export function createApp(deps: AppDeps): express.Express {
     res.status(200).json({ verified: report.verified, checks: report.checks, credentialResults: report.credentials.map(reportOf) });
   });
 
-  app.get('/credentials/:id', async (req, res) => {
-    const stored = await credentials.get(String(req.params.id));
-    if (!stored) throw new NotFoundError('NOT_FOUND', `No credential ${req.params.id}`);
-    // One URL, two representations: caches must key on Accept; any page may read a public credential.
-    res.set('Vary', 'Accept').set('Access-Control-Allow-Origin', '*');
-    const wantsJwt = req.accepts(['application/ld+json', 'application/json', 'application/vc', MEDIA_TYPE_VC_JWT]) === MEDIA_TYPE_VC_JWT;
-    if (wantsJwt) {
-      if (!stored.jwt) throw new NotFoundError('NOT_FOUND', `${req.params.id} is not held as ${MEDIA_TYPE_VC_JWT}`);
-      return void res.type(MEDIA_TYPE_VC_JWT).send(stored.jwt);
-    }
-    res.type('application/vc').send(JSON.stringify(stored.dataIntegrity));
-  });
+  app.use(credentialRoute(credentials));
 
   app.get('/.well-known/gs1resolver', (_req, res) => {
     res.set('Access-Control-Allow-Origin', '*').json(resolverDescription(deps.origin));
@@ -130,7 +120,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.get('/qr/*path', async (req, res) => {
     const format = (req.query.format ?? 'svg') as QrFormat;
     if (!QR_FORMATS.includes(format) || format === 'terminal') throw new InputError('INVALID_INPUT', 'format is svg or png');
-    const path = '/' + (req.params.path as unknown as string[]).map(encodeURIComponent).join('/');
+    const path = wildcardPath(req);
     const uri = formatDigitalLink(parseDigitalLink(deps.origin + path), { stem: deps.origin });
     res.set('Access-Control-Allow-Origin', '*');
     if (format === 'png') return void res.type('image/png').send(await qrCode(uri, 'png'));
@@ -147,8 +137,7 @@ export function createApp(deps: AppDeps): express.Express {
   });
 
   app.get('/bundle/*path', async (req, res) => {
-    const path = '/' + (req.params.path as unknown as string[]).map(encodeURIComponent).join('/');
-    res.set('Access-Control-Allow-Origin', '*').json(await deps.bundle(path));
+    res.set('Access-Control-Allow-Origin', '*').json(await deps.bundle(wildcardPath(req)));
   });
   app.use((req: Request, _res: Response, next: NextFunction) => next(new NotFoundError('NOT_FOUND', `No route ${req.method} ${req.path}`)));
   app.use(errorHandler(logger));

@@ -3,9 +3,9 @@
 import express, { type Request, type Response, type NextFunction } from 'express';
 import { NotFoundError } from '../errors.js';
 import type { MerkleLog } from '../log/index.js';
-import { MEDIA_TYPE_VC_JWT } from '../vc/credential.js';
 import type { CredentialRepository } from '../storage/credential-repository.js';
 import { errorHandler } from './errors.js';
+import { credentialRoute } from './shared-routes.js';
 import { logRoutes, type LogInfo } from './log-routes.js';
 
 export interface MirrorAppDeps {
@@ -28,15 +28,8 @@ export function createMirrorApp(deps: MirrorAppDeps): express.Express {
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
   app.use(logRoutes({ log: deps.log, checkpoint: deps.checkpoint, logInfo: deps.logInfo }));
-  app.get('/credentials/:id', async (req, res) => {
-    const stored = await deps.credentials.get(String(req.params.id));
-    if (!stored) throw new NotFoundError('NOT_FOUND', `No credential ${req.params.id}`);
-    // A mirror keeps the Data Integrity form, the one the log's digest covers.
-    if (req.accepts(['application/ld+json', 'application/json', 'application/vc', MEDIA_TYPE_VC_JWT]) === MEDIA_TYPE_VC_JWT) {
-      throw new NotFoundError('NOT_FOUND', `${req.params.id} is not held as ${MEDIA_TYPE_VC_JWT} by this mirror`);
-    }
-    res.set('Access-Control-Allow-Origin', '*').type('application/vc').send(JSON.stringify(stored.dataIntegrity));
-  });
+  // A mirror keeps the Data Integrity form, the one the log's digest covers: a vc+jwt request is a 404.
+  app.use(credentialRoute(deps.credentials));
   app.use((req: Request, _res: Response, next: NextFunction) => next(new NotFoundError('NOT_FOUND', `No route ${req.method} ${req.path}`)));
   app.use(errorHandler(deps.logger ?? (() => {})));
   return app;

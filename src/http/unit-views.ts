@@ -4,6 +4,7 @@ import { NotFoundError } from '../errors.js';
 import { parseDigitalLink, type DigitalLink } from '../gs1/index.js';
 import type { SubjectRecord, SubjectRegistry } from '../ledger/subjects.js';
 import { linksOf } from '../ledger/links.js';
+import { wildcardPath } from './shared-routes.js';
 import { compactLinkType } from '../ledger/link-types.js';
 import type { CredentialRepository } from '../storage/credential-repository.js';
 import { asArray, isObject, issuerId, type JsonObject } from '../vc/credential.js';
@@ -19,7 +20,7 @@ export function unitViews(deps: UnitViewDeps): Router {
   const router = Router();
 
   async function load(req: Request): Promise<{ dl: DigitalLink; records: SubjectRecord[]; byType: (type: string) => Promise<JsonObject[]> }> {
-    const path = '/' + (req.params.path as unknown as string[]).map(encodeURIComponent).join('/');
+    const path = wildcardPath(req);
     const dl = parseDigitalLink(origin + path);
     const records = await subjects.resolve(dl);
     if (records.length === 0) throw new NotFoundError('NOT_FOUND', `No passport is registered for ${path}`);

@@ -5,12 +5,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createCredentialServices } from '../../src/vc/services.js';
-import { createDidResolver } from '../../src/did/resolver.js';
 import { ed25519FromSeed, ed25519Signer } from '../../src/did/ed25519.js';
-import { didKeyFromPublicKey, didKeyVerificationMethod } from '../../src/did/did-key.js';
-import { signerFromSeed } from '../../src/vc/signer.js';
 import { createMemoryStore } from '../../src/storage/memory-store.js';
+import { didKeyIssuer } from '../helpers.js';
 import { runMirror } from '../../src/cli/mirror.js';
 import type { JsonObject } from '../../src/vc/credential.js';
 
@@ -38,10 +35,7 @@ export async function benchMirror(): Promise<void> {
     const server = await start([cli, 'serve', '--port', '0', '--data', join(dir, 'origin'), '--token', TOKEN]);
     origin = server.child;
     const base = `http://127.0.0.1:${server.port}`;
-    const pair = ed25519FromSeed(new Uint8Array(32).fill(21));
-    const did = didKeyFromPublicKey(pair.publicKey);
-    const signer = signerFromSeed(didKeyVerificationMethod(did), pair.secretKey);
-    const { issuer } = createCredentialServices({ resolver: createDidResolver(), now: () => new Date() });
+    const { did, signer, issuer } = didKeyIssuer(21);
     const template: JsonObject = {
       '@context': ['https://www.w3.org/ns/credentials/v2'],
       type: ['VerifiableCredential'],

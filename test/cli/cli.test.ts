@@ -5,12 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCredentialServices } from '../../src/vc/services.js';
-import { createDidResolver } from '../../src/did/resolver.js';
-import { ed25519FromSeed } from '../../src/did/ed25519.js';
-import { didKeyFromPublicKey, didKeyVerificationMethod } from '../../src/did/did-key.js';
-import { signerFromSeed } from '../../src/vc/signer.js';
-import { fixture } from '../helpers.js';
+import { didKeyIssuer, fixture } from '../helpers.js';
 
 const CLI = fileURLToPath(new URL('../../dist/src/cli/main.js', import.meta.url));
 let dir: string;
@@ -29,10 +24,7 @@ let jwt: string;
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'dpp-cli-'));
-  const pair = ed25519FromSeed(new Uint8Array(32).fill(5));
-  const did = didKeyFromPublicKey(pair.publicKey);
-  const { issuer } = createCredentialServices({ resolver: createDidResolver(), now: () => new Date() });
-  const signer = signerFromSeed(didKeyVerificationMethod(did), pair.secretKey);
+  const { did, signer, issuer } = didKeyIssuer(5);
   const credential = { ...fixture('material-composition.json'), issuer: did };
   signed = await issuer.issue(credential, { signer });
   jwt = await issuer.issue(credential, { signer, format: 'vc+jwt' });

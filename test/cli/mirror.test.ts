@@ -11,11 +11,7 @@ import { fileURLToPath } from 'node:url';
 import express from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serve } from '../../src/cli/serve.js';
-import { createCredentialServices } from '../../src/vc/services.js';
-import { createDidResolver } from '../../src/did/resolver.js';
 import { ed25519FromSeed, ed25519Signer } from '../../src/did/ed25519.js';
-import { didKeyFromPublicKey, didKeyVerificationMethod } from '../../src/did/did-key.js';
-import { signerFromSeed } from '../../src/vc/signer.js';
 import { canonicalJson, digestMultibase } from '../../src/vc/jcs.js';
 import { createMemoryStore } from '../../src/storage/memory-store.js';
 import { openLevelStore } from '../../src/storage/level-store.js';
@@ -24,7 +20,7 @@ import { errorHandler } from '../../src/http/errors.js';
 import {
   createMerkleLog, formatCheckpoint, formatVerifierKey, parseCheckpoint, parseVerifierKey, signNote, verifyCheckpoint, type NoteSigner,
 } from '../../src/log/index.js';
-import { fixture } from '../helpers.js';
+import { didKeyIssuer, fixture } from '../helpers.js';
 import type { JsonObject } from '../../src/vc/credential.js';
 
 const CLI = fileURLToPath(new URL('../../dist/src/cli/main.js', import.meta.url));
@@ -99,10 +95,7 @@ describe('mirroring an honest origin', () => {
     running = await serve({ port: 0, host: '127.0.0.1', data: join(dir, 'origin'), token: TOKEN, demo: true }, () => {});
     origin = `http://127.0.0.1:${(running.server.address() as AddressInfo).port}`;
     // Pre-signed credentials by a did:key issuer, one unit each: enough to fill the first entry bundle and start a second.
-    const pair = ed25519FromSeed(new Uint8Array(32).fill(21));
-    const did = didKeyFromPublicKey(pair.publicKey);
-    const signer = signerFromSeed(didKeyVerificationMethod(did), pair.secretKey);
-    const { issuer } = createCredentialServices({ resolver: createDidResolver(), now: () => new Date() });
+    const { did, signer, issuer } = didKeyIssuer(21);
     const base = fixture('material-composition.json');
     const { previousEvent: _none, ...template } = base;
     for (let u = 0; u < 258; u++) {

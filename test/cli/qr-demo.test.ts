@@ -1,12 +1,11 @@
 // `dpp qr` through the command line, and `npm start`'s demo: seeded once, reused on the next start.
 import { spawn, spawnSync } from 'node:child_process';
-import { createServer } from 'node:net';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decodeQrPng } from '../helpers.js';
+import { decodeQrPng, freePort } from '../helpers.js';
 
 const CLI = fileURLToPath(new URL('../../dist/src/cli/main.js', import.meta.url));
 let dir: string;
@@ -36,13 +35,6 @@ describe('dpp qr', () => {
 });
 
 describe('npm start demo', () => {
-  const freePort = () =>
-    new Promise<number>((resolve) => {
-      const probe = createServer().listen(0, '127.0.0.1', () => {
-        const { port } = probe.address() as { port: number };
-        probe.close(() => resolve(port));
-      });
-    });
   const startOnce = (data: string, port: number) =>
     new Promise<string>((resolve, reject) => {
       const child = spawn(process.execPath, [CLI, 'serve', '--data', './data', '--demo', '--port', String(port), '--data', data], { stdio: ['ignore', 'pipe', 'pipe'] });

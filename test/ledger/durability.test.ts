@@ -3,19 +3,13 @@
 // checkpoints published before a crash stay consistent with the tree after it.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createCredentialServices } from '../../src/vc/services.js';
-import { createDidResolver } from '../../src/did/resolver.js';
-import { ed25519FromSeed } from '../../src/did/ed25519.js';
-import { didKeyFromPublicKey, didKeyVerificationMethod } from '../../src/did/did-key.js';
-import { signerFromSeed } from '../../src/vc/signer.js';
 import { digestMultibase } from '../../src/vc/jcs.js';
 import { leafHash, parseCheckpoint, parseEntryBundle, verifyConsistency, verifyInclusion, entriesPath } from '../../src/log/index.js';
-import { fixture } from '../helpers.js';
+import { didKeyIssuer, fixture, freePort } from '../helpers.js';
 import type { JsonObject } from '../../src/vc/credential.js';
 
 const CLI = fileURLToPath(new URL('../../dist/src/cli/main.js', import.meta.url));
@@ -41,17 +35,9 @@ let items: { id: string; dataIntegrity: JsonObject }[] = [];
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'dpp-crash-'));
-  port = await new Promise<number>((resolve) => {
-    const probe = createServer().listen(0, '127.0.0.1', () => {
-      const { port: p } = probe.address() as { port: number };
-      probe.close(() => resolve(p));
-    });
-  });
+  port = await freePort();
   // Pre-signed chains by a did:key issuer, interleaved so every batch touches several units.
-  const pair = ed25519FromSeed(new Uint8Array(32).fill(11));
-  const did = didKeyFromPublicKey(pair.publicKey);
-  const signer = signerFromSeed(didKeyVerificationMethod(did), pair.secretKey);
-  const { issuer } = createCredentialServices({ resolver: createDidResolver(), now: () => new Date() });
+  const { did, signer, issuer } = didKeyIssuer(11);
   const base = fixture('material-composition.json');
   const { previousEvent: _none, ...template } = base;
   const chains: JsonObject[][] = [];

@@ -2,21 +2,10 @@
 // signature verification (good, wrong key, wrong name, tampered), witness cosignatures, and verifier keys.
 import { createPublicKey, verify } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { LogError } from '../../src/errors.js';
 import {
   cosignNote, formatCheckpoint, formatVerifierKey, noteKeyId, parseCheckpoint, parseNote, parseVerifierKey, signNote, verifyCheckpoint, verifyNote,
 } from '../../src/log/checkpoint.js';
-import { seedSigner } from './reference.js';
-
-async function rejects(promise: Promise<unknown> | (() => unknown)): Promise<LogError> {
-  try {
-    await (typeof promise === 'function' ? promise() : promise);
-  } catch (err) {
-    if (err instanceof LogError) return err;
-    throw err;
-  }
-  throw new Error('expected a LogError');
-}
+import { logErrorOf, seedSigner } from './reference.js';
 
 // c2sp.org/tlog-checkpoint's example.
 const SPEC_BODY = 'example.com/behind-the-sofa\n20852163\nCsUYapGGPo4dkMgIAUqom/Xajj7h2fB2MPA3j2jxq2I=\n';
@@ -59,7 +48,7 @@ describe('checkpoint format', () => {
       'o\n12\nAAAA\n', // not 32 bytes
       'o\t\n12\nCsUYapGGPo4dkMgIAUqom/Xajj7h2fB2MPA3j2jxq2I=\n', // control character
     ];
-    for (const text of bad) expect((await rejects(() => parseCheckpoint(text))).code, JSON.stringify(text)).toBe('CHECKPOINT_INVALID');
+    for (const text of bad) expect((await logErrorOf(() => parseCheckpoint(text))).code, JSON.stringify(text)).toBe('CHECKPOINT_INVALID');
     expect(() => formatCheckpoint({ origin: '', size: 1, root: ROOT })).toThrow(TypeError);
     expect(() => formatCheckpoint({ origin: 'o', size: 1.5, root: ROOT })).toThrow(TypeError);
     expect(() => formatCheckpoint({ origin: 'o', size: 1, root: ROOT.subarray(1) })).toThrow(TypeError);
@@ -89,18 +78,18 @@ describe('signed notes', () => {
     const body = formatCheckpoint({ origin: LOG.name, size: 5, root: ROOT });
     const note = await signNote(body, LOG);
     // Same name, another key: the key ID differs, so the line is unknown and nothing verifies.
-    const wrongKey = await rejects(() => verifyNote(note, [OTHER]));
+    const wrongKey = await logErrorOf(() => verifyNote(note, [OTHER]));
     expect(wrongKey.code).toBe('CHECKPOINT_SIGNATURE_INVALID');
     expect(wrongKey.evidence).toMatchObject({ signatures: [{ name: LOG.name, status: 'unknown' }] });
-    const wrongName = await rejects(() => verifyNote(note, [{ name: 'other.example', publicKey: LOG.publicKey }]));
+    const wrongName = await logErrorOf(() => verifyNote(note, [{ name: 'other.example', publicKey: LOG.publicKey }]));
     expect(wrongName.code).toBe('CHECKPOINT_SIGNATURE_INVALID');
     const tampered = note.replace('\n5\n', '\n6\n');
-    const err = await rejects(() => verifyNote(tampered, [LOG]));
+    const err = await logErrorOf(() => verifyNote(tampered, [LOG]));
     expect(err.code).toBe('CHECKPOINT_SIGNATURE_INVALID');
     expect(err.evidence).toMatchObject({ signatures: [{ name: LOG.name, status: 'failed' }] });
     // A known key's signature that fails rejects the note even when another known signature verifies.
     const mixed = note + (await signNote(body.replace('\n5\n', '\n6\n'), WITNESS)).split('\n\n')[1];
-    expect((await rejects(() => verifyNote(mixed, [LOG, { name: WITNESS.name, publicKey: WITNESS.publicKey }]))).code).toBe('CHECKPOINT_SIGNATURE_INVALID');
+    expect((await logErrorOf(() => verifyNote(mixed, [LOG, { name: WITNESS.name, publicKey: WITNESS.publicKey }]))).code).toBe('CHECKPOINT_SIGNATURE_INVALID');
   });
 
   it('refuses malformed notes and misconfigured signers', async () => {
@@ -116,7 +105,7 @@ describe('signed notes', () => {
       note.replace(/ [^ ]+\n$/, ' !!!!\n'),
       note.replace('text', 'te\u0007xt'),
     ]) {
-      expect((await rejects(() => verifyNote(bad, [LOG]))).code, JSON.stringify(bad)).toBe('CHECKPOINT_INVALID');
+      expect((await logErrorOf(() => verifyNote(bad, [LOG]))).code, JSON.stringify(bad)).toBe('CHECKPOINT_INVALID');
     }
     await expect(signNote('no newline', LOG)).rejects.toThrow(TypeError);
     await expect(signNote('x\n', { ...LOG, name: 'with space' })).rejects.toThrow(TypeError);
@@ -152,17 +141,17 @@ describe('witness cosignatures (tlog-cosignature/v1, Ed25519, type 0x04)', () =>
     const forged = Buffer.from(blob);
     forged.writeBigUInt64BE(1679315148n, 4);
     const tampered = note + line.replace(blob.toString('base64'), forged.toString('base64'));
-    expect((await rejects(() => verifyCheckpoint(tampered, { logKeys: [LOG], witnesses: [witnessKey] }))).code).toBe('CHECKPOINT_SIGNATURE_INVALID');
+    expect((await logErrorOf(() => verifyCheckpoint(tampered, { logKeys: [LOG], witnesses: [witnessKey] }))).code).toBe('CHECKPOINT_SIGNATURE_INVALID');
   });
 
   it('verifyCheckpoint wants the log signature and the right origin', async () => {
     const body = formatCheckpoint({ origin: LOG.name, size: 42, root: ROOT });
     const byWitnessOnly = await cosignNote(await signNote(body, OTHER), WITNESS, { timestamp: 1 });
     const witnesses = [{ name: WITNESS.name, publicKey: WITNESS.publicKey }];
-    const err = await rejects(() => verifyCheckpoint(byWitnessOnly, { logKeys: [LOG], witnesses }));
+    const err = await logErrorOf(() => verifyCheckpoint(byWitnessOnly, { logKeys: [LOG], witnesses }));
     expect(err.code).toBe('CHECKPOINT_SIGNATURE_INVALID');
     const note = await signNote(body, LOG);
-    const origin = await rejects(() => verifyCheckpoint(note, { origin: 'another.example', logKeys: [LOG] }));
+    const origin = await logErrorOf(() => verifyCheckpoint(note, { origin: 'another.example', logKeys: [LOG] }));
     expect(origin.code).toBe('CHECKPOINT_INVALID');
     expect(origin.evidence).toEqual({ expectedOrigin: 'another.example', origin: LOG.name });
     expect(parseNote(note).signatures).toHaveLength(1);
@@ -187,7 +176,7 @@ describe('verifier keys', () => {
       `${name}+${id}+${Buffer.concat([Buffer.of(0x02), LOG.publicKey]).toString('base64')}`,
       ' ' + good,
     ]) {
-      expect((await rejects(() => parseVerifierKey(bad))).code, bad).toBe('LOG_KEY_INVALID');
+      expect((await logErrorOf(() => parseVerifierKey(bad))).code, bad).toBe('LOG_KEY_INVALID');
     }
   });
 });

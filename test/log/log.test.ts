@@ -5,7 +5,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { LogError } from '../../src/errors.js';
 import { createMemoryStore } from '../../src/storage/memory-store.js';
 import { openLevelStore } from '../../src/storage/level-store.js';
 import type { Store } from '../../src/storage/store.js';
@@ -13,7 +12,7 @@ import { emptyRoot, leafHash } from '../../src/log/hash.js';
 import { createMerkleLog, type MerkleLog } from '../../src/log/log.js';
 import { checkConsistency, verifyConsistency, verifyInclusion } from '../../src/log/proof.js';
 import { consistencyProofFromTiles, inclusionProofFromTiles, parseEntryBundle, rootFromTiles, tileHashes } from '../../src/log/tiles.js';
-import { ReferenceTree, hex, testEntry } from './reference.js';
+import { ReferenceTree, hex, logErrorOf, testEntry } from './reference.js';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -65,16 +64,6 @@ async function appendRange(log: MerkleLog, store: Store, from: number, to: numbe
   }
 }
 
-async function rejection(promise: Promise<unknown> | (() => unknown)): Promise<LogError> {
-  try {
-    await (typeof promise === 'function' ? promise() : promise);
-  } catch (err) {
-    if (err instanceof LogError) return err;
-    throw err;
-  }
-  throw new Error('expected a LogError');
-}
-
 describe.each(implementations)('Merkle log on the %s store', (_name, setup) => {
   it('starts empty', async () => {
     const { store } = await setup();
@@ -85,8 +74,8 @@ describe.each(implementations)('Merkle log on the %s store', (_name, setup) => {
     expect(await log.rootAt(0)).toEqual(emptyRoot());
     expect(await log.tile(0, 0, 1)).toBeUndefined();
     expect(await log.entryBundle(0, 1)).toBeUndefined();
-    expect((await rejection(log.inclusionProof(0))).code).toBe('LOG_INDEX_OUT_OF_RANGE');
-    expect((await rejection(log.entry(0))).code).toBe('LOG_INDEX_OUT_OF_RANGE');
+    expect((await logErrorOf(log.inclusionProof(0))).code).toBe('LOG_INDEX_OUT_OF_RANGE');
+    expect((await logErrorOf(log.entry(0))).code).toBe('LOG_INDEX_OUT_OF_RANGE');
     await store.close();
   });
 
@@ -211,7 +200,7 @@ describe.each(implementations)('Merkle log on the %s store', (_name, setup) => {
     const prepared = log.prepareAppend([testEntry(2)]);
     expect(prepared.operations.some((op) => op.type === 'put' && op.key === 'log/state')).toBe(true);
     expect(log.size).toBe(2);
-    expect((await rejection(() => log.prepareAppend([testEntry(3)]))).code).toBe('LOG_APPEND_PENDING');
+    expect((await logErrorOf(() => log.prepareAppend([testEntry(3)]))).code).toBe('LOG_APPEND_PENDING');
     prepared.abandon();
     prepared.abandon(); // idempotent
     expect(() => prepared.commit()).toThrow(TypeError);
@@ -338,11 +327,11 @@ describe.each(implementations)('Merkle log on the %s store', (_name, setup) => {
       () => log.leafHashAt(10),
       () => log.entry(10),
     ]) {
-      expect((await rejection(call)).code).toBe('LOG_INDEX_OUT_OF_RANGE');
+      expect((await logErrorOf(call)).code).toBe('LOG_INDEX_OUT_OF_RANGE');
     }
-    expect((await rejection(() => log.tile(64, 0))).code).toBe('LOG_TILE_INVALID');
-    expect((await rejection(() => log.tile(0, 0, 0))).code).toBe('LOG_TILE_INVALID');
-    expect((await rejection(() => log.readResource('tile/0/1'))).code).toBe('LOG_TILE_INVALID');
+    expect((await logErrorOf(() => log.tile(64, 0))).code).toBe('LOG_TILE_INVALID');
+    expect((await logErrorOf(() => log.tile(0, 0, 0))).code).toBe('LOG_TILE_INVALID');
+    expect((await logErrorOf(() => log.readResource('tile/0/1'))).code).toBe('LOG_TILE_INVALID');
     expect(await log.readResource('tile/0/001.p/1')).toBeUndefined();
     expect(await log.consistencyProof(10)).toEqual([]);
     expect(checkConsistency(4, 10, await log.consistencyProof(4), await log.rootAt(4), log.root)).toEqual({ ok: true });
@@ -362,7 +351,7 @@ describe.each(implementations)('Merkle log on the %s store', (_name, setup) => {
       change(bytes);
       await harness.store.batch([...[...good].map(([k, value]) => ({ type: 'put' as const, key: k, value })), { type: 'put', key, value: bytes.toString('base64') }]);
       const reopened = createMerkleLog({ store: await harness.reopen() });
-      return rejection(reopened.open());
+      return logErrorOf(reopened.open());
     };
     const partialTile = await tamper('log/tile/00/0000000000000002/001', (b) => void (b[7]! ^= 1));
     expect(partialTile.code).toBe('LOG_STORE_CORRUPT');
@@ -372,11 +361,11 @@ describe.each(implementations)('Merkle log on the %s store', (_name, setup) => {
     expect(upperTile.evidence).toMatchObject({ size: 600, storedRoot: expect.any(String), computedRoot: expect.any(String) });
     expect((await tamper('log/entries/0000000000000002/005', (b) => void (b[5]! ^= 1))).code).toBe('LOG_STORE_CORRUPT');
     await harness.store.batch([...[...good].map(([key, value]) => ({ type: 'put' as const, key, value })), { type: 'del', key: 'log/tile/00/0000000000000002/003' }]);
-    const gap = await rejection(createMerkleLog({ store: await harness.reopen() }).open());
+    const gap = await logErrorOf(createMerkleLog({ store: await harness.reopen() }).open());
     expect(gap.code).toBe('LOG_STORE_CORRUPT');
     expect(gap.evidence).toMatchObject({ position: 3, width: 88 });
     await harness.store.batch([{ type: 'put', key: 'log/state', value: '{"size":600}' }]);
-    expect((await rejection(createMerkleLog({ store: await harness.reopen() }).open())).code).toBe('LOG_STORE_CORRUPT');
+    expect((await logErrorOf(createMerkleLog({ store: await harness.reopen() }).open())).code).toBe('LOG_STORE_CORRUPT');
     await harness.store.close();
   });
 

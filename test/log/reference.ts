@@ -1,5 +1,6 @@
 // A naive RFC 9162 reference for the log tests: MTH, PATH and PROOF straight from the RFC's recursive definitions
 // over a list of leaf hashes (MTH memoised per range so trees of 10,000 leaves stay quick), and test signers.
+import { LogError } from '../../src/errors.js';
 import { createPrivateKey, createPublicKey, sign } from 'node:crypto';
 import { leafHash, nodeHash, emptyRoot } from '../../src/log/hash.js';
 import type { NoteSigner } from '../../src/log/checkpoint.js';
@@ -75,3 +76,14 @@ export function seedSigner(name: string, seed: Uint8Array): NoteSigner {
 
 export const hex = (bytes: Uint8Array | undefined) => (bytes ? Buffer.from(bytes).toString('hex') : '<none>');
 export const b64 = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64');
+
+/** The LogError a promise (or function) fails with; anything else, or success, fails the test. */
+export async function logErrorOf(promise: Promise<unknown> | (() => unknown)): Promise<LogError> {
+  try {
+    await (typeof promise === 'function' ? promise() : promise);
+  } catch (err) {
+    if (err instanceof LogError) return err;
+    throw err;
+  }
+  throw new Error('expected a LogError');
+}
