@@ -47,9 +47,24 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   CHECKPOINT_SIGNATURE_INVALID: 422,
   LOG_INCONSISTENT: 422,
   PROOF_VERIFICATION_FAILED: 422,
+  REQUEST_SIGNATURE_MISSING: 401,
+  REQUEST_SIGNATURE_INVALID: 401,
+  REQUEST_STALE: 401,
+  REQUEST_REPLAYED: 409,
+  CHALLENGE_INVALID: 401,
+  POLICY_DENIED: 403,
+  NOT_OWNER: 403,
+  GTIN_NOT_LICENSED: 403,
+  UNIT_UNKNOWN: 404,
+  UNIT_ENDED: 409,
+  UNIT_REGISTERED: 409,
+  UNIT_REPORTED_STOLEN: 409,
+  AUTHORISATION_INVALID: 422,
+  STATUS_LIST_CONFLICT: 409,
+  PARTY_TAKEN: 409,
 };
 
-const REASON: Record<number, string> = { 400: 'Bad Request', 401: 'Unauthorized', 404: 'Not Found', 409: 'Conflict', 413: 'Payload Too Large', 422: 'Unprocessable Entity', 500: 'Internal Server Error' };
+const REASON: Record<number, string> = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 409: 'Conflict', 413: 'Payload Too Large', 422: 'Unprocessable Entity', 500: 'Internal Server Error' };
 
 export function statusOf(code: ErrorCode): number {
   return STATUS[code] ?? 400;
