@@ -50,6 +50,10 @@ export type { StatusPurpose } from './vc/status-list.js';
 export { createDppAgent, ensureDidWeb, rotateKey, didDocumentOf } from './vc/agent.js';
 export type { DppAgent } from './vc/agent.js';
 export { DppCredentialProvider, veramoSigner } from './vc/veramo-plugin.js';
+export { signRequest, verifyRequestSignature, requestBodyDigest, createNonceStore, createChallengeStore, REQUEST_SIGNATURE_HEADER, REQUEST_JWS_TYPE } from './vc/request-signature.js';
+export type { SignRequestInput, VerifyRequestOptions, RequestActor, RequestSignaturePayload, NonceStore, ChallengeStore } from './vc/request-signature.js';
+export { createSignedFetch } from './client/signed-fetch.js';
+export type { SignedFetch, SignedFetchOptions, SignedRequestInit } from './client/signed-fetch.js';
 
 export {
   createMerkleLog,
@@ -82,3 +86,21 @@ export type { AppDeps } from './http/app.js';
 export { createMirrorApp } from './http/mirror-app.js';
 export type { MirrorAppDeps } from './http/mirror-app.js';
 export type { LogInfo } from './http/log-routes.js';
+
+// The product's life: policy, authority, unit state, the registry's helpers; the network as the CLI reaches it.
+export { POLICY, checkPolicy } from './ledger/policy.js';
+export type { PolicyRule, PolicyContext } from './ledger/policy.js';
+export { gtinAuthority, keyCredentialProblem, prefixCovers, LICENCE_TYPE } from './ledger/authority.js';
+export type { AuthorityLookups, AuthorityResult } from './ledger/authority.js';
+export { unitState, recallCovers, serialInRange, addPeriod } from './ledger/unit-state.js';
+export type { UnitState, UnitChains, Ownership, Warranty } from './ledger/unit-state.js';
+export { networkFetch, fetchStatusListWith } from './cli/network.js';
+export { loadSecret } from './cli/node.js';
+export { prefixedStore } from './storage/prefixed-store.js';
+
+// Bitstring Status Lists: multi-bit entries, lists per issuer (own ones signed on demand, others uploaded), and their routes.
+export { getStatus, setStatus, statusHex, MIN_STATUS_LIST_BITS, MAX_STATUS_SIZE, STATUS_PURPOSES } from './vc/status-list.js';
+export { createStatusLists, issuerKey, RECALL_STATUS, RECALL_STATUS_MESSAGES, STATUS_SIZES, MAX_ALLOCATION, MAX_LIST_VALIDITY_MS } from './ledger/status-lists.js';
+export type { StatusLists, StatusListsDeps, StatusListInfo } from './ledger/status-lists.js';
+export { statusRoutes } from './http/status-routes.js';
+export type { StatusRoutesDeps } from './http/status-routes.js';

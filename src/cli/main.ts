@@ -25,6 +25,52 @@ async function main(argv: string[]): Promise<number> {
       format: { type: 'string' },
       out: { type: 'string' },
       web: { type: 'string' },
+      trust: { type: 'string' },
+      // dpp <role> <action>
+      wallet: { type: 'string' },
+      server: { type: 'string' },
+      name: { type: 'string' },
+      unit: { type: 'string' },
+      gtin: { type: 'string' },
+      licence: { type: 'string' },
+      to: { type: 'string' },
+      prefix: { type: 'string' },
+      org: { type: 'string' },
+      passport: { type: 'string' },
+      file: { type: 'string' },
+      from: { type: 'string' },
+      'batch-size': { type: 'string' },
+      'warranty-period': { type: 'string' },
+      'warranty-start': { type: 'string' },
+      'warranty-terms': { type: 'string' },
+      transferable: { type: 'boolean' },
+      repairer: { type: 'string' },
+      'valid-until': { type: 'string' },
+      batch: { type: 'string' },
+      first: { type: 'string' },
+      last: { type: 'string' },
+      serials: { type: 'string' },
+      reason: { type: 'string' },
+      remedy: { type: 'string' },
+      hazard: { type: 'string' },
+      number: { type: 'string' },
+      fault: { type: 'string' },
+      work: { type: 'string' },
+      part: { type: 'string', multiple: true },
+      firmware: { type: 'string' },
+      accreditation: { type: 'string' },
+      remedies: { type: 'string' },
+      date: { type: 'string' },
+      buyer: { type: 'string' },
+      authorization: { type: 'string' },
+      state: { type: 'string' },
+      email: { type: 'string' },
+      phone: { type: 'string' },
+      delete: { type: 'boolean' },
+      challenge: { type: 'string' },
+      domain: { type: 'string' },
+      presentation: { type: 'string' },
+      successor: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -52,6 +98,7 @@ async function main(argv: string[]): Promise<number> {
         token: values.token,
         ...tlsOptions,
         demo: values.demo,
+        trust: values.trust,
       });
       const stop = () => void running.close().then(
         () => process.exit(0),
@@ -91,8 +138,12 @@ async function main(argv: string[]): Promise<number> {
       const { mirrorCommand } = await import('./mirror.js');
       return mirrorCommand(rest[0], { data: values.data, json: values.json!, showKey: values['show-key']! }, out);
     }
-    default:
-      throw usage(`Unknown command: ${command}`);
+    default: {
+      const { isRole, roleCommand } = await import('./roles.js');
+      if (!isRole(command)) throw usage(`Unknown command: ${command}`);
+      if (rest.length > 1) throw usage(`dpp ${command} takes one action and --options`);
+      return roleCommand(command, rest[0], values, out);
+    }
   }
 }
 

@@ -29,7 +29,11 @@ export interface Node {
   agent: DppAgent;
   /** Our own did:web documents, answered locally. */
   published: Map<string, DidDocument>;
+  /** The 32-byte secret (hex) sealing what this node keeps private. */
+  secret: string;
   fetchStatusList(url: string): Promise<unknown>;
+  /** Answers status lists this process keeps itself (`read` gives undefined for others) without a request. */
+  answerStatusListsWith(read: (url: string) => Promise<unknown | undefined>): void;
   /** Publishes the did.json of `did`, with `extra` verification methods listed (not for assertions). */
   publish(did: string, extra?: VerificationMethod[]): Promise<DidDocument>;
   close(): Promise<void>;
@@ -42,7 +46,9 @@ export async function openNode(dataDir: string, env: NodeJS.ProcessEnv = process
   const published = new Map<string, DidDocument>();
   const fetch = networkFetch(env);
   const resolver = createDidResolver({ fetch, local: (did) => published.get(did) });
-  const fetchStatusList = fetchStatusListWith(fetch);
+  const overNetwork = fetchStatusListWith(fetch);
+  let local: ((url: string) => Promise<unknown | undefined>) | undefined;
+  const fetchStatusList = async (url: string) => (await local?.(url)) ?? overNetwork(url);
   const services = createCredentialServices({
     resolver,
     now: () => new Date(),
@@ -55,7 +61,9 @@ export async function openNode(dataDir: string, env: NodeJS.ProcessEnv = process
     services,
     agent,
     published,
+    secret,
     fetchStatusList,
+    answerStatusListsWith: (read) => void (local = read),
     async publish(did, extra = []) {
       const doc = didDocumentOf(await agent.didManagerGet({ did }));
       doc.verificationMethod = [...(doc.verificationMethod ?? []), ...extra];

@@ -11,14 +11,24 @@ import { getJson } from '../storage/store.js';
 import { didWebFromOrigin } from '../did/did-web.js';
 import { ensureDidWeb } from '../vc/agent.js';
 import { veramoSigner } from '../vc/veramo-plugin.js';
-import { createCredentialRepository } from '../storage/credential-repository.js';
+import { createCredentialRepository, type CredentialRepository } from '../storage/credential-repository.js';
 import { createSubjectRegistry } from '../ledger/subjects.js';
-import { createLedger } from '../ledger/ledger.js';
+import { createLedger, type Ledger } from '../ledger/ledger.js';
+import type { Signer } from '../vc/signer.js';
 import { buildBundle } from '../ledger/bundle.js';
 import { createMerkleLog, formatCheckpoint, formatVerifierKey, signNote } from '../log/index.js';
 import { ed25519PublicKeyToMultibase } from '../did/multibase.js';
 import { qrCode } from '../gs1/qr-code.js';
-import { openNode, storedNoteSigner } from './node.js';
+import { createWriteGate, inactiveWith } from '../ledger/write-gate.js';
+import { createRegistry } from '../ledger/registry.js';
+import { openPartyDirectory } from '../ledger/parties.js';
+import { createStatusLists } from '../ledger/status-lists.js';
+import { createContactStore } from '../storage/contact-store.js';
+import { createChallengeStore, createNonceStore } from '../vc/request-signature.js';
+import { statusRoutes } from '../http/status-routes.js';
+import { rawJsonBody, requireSignedRequest } from '../http/signed-request.js';
+import type { JsonObject } from '../vc/credential.js';
+import { openNode, storedNoteSigner, type Node } from './node.js';
 import { seedDemo } from './demo.js';
 import { MIRROR_KEYS, openMirrorState, type HeldCheckpoint } from './mirror.js';
 import { usage } from './usage.js';
@@ -32,6 +42,21 @@ export interface ServeOptions {
   tlsCert?: string;
   tlsKey?: string;
   demo?: boolean;
+  /** A JSON file `{"registrars": ["did:…", …]}`: whose company-prefix licences this server accepts. */
+  trust?: string;
+}
+
+/** The registrars a trust file names. */
+export function readTrustFile(file: string): string[] {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw usage(`${file} is not a readable JSON trust file: ${(err as Error).message}`);
+  }
+  const registrars = (parsed as { registrars?: unknown })?.registrars;
+  if (!Array.isArray(registrars) || !registrars.every((r) => typeof r === 'string' && r.startsWith('did:'))) throw usage(`${file} must be {"registrars": ["did:…", …]}`);
+  return registrars as string[];
 }
 
 /** An http(s) server listening on `host:port` (port 0: any free port), not yet handling requests. */
@@ -78,6 +103,9 @@ export async function serve(options: ServeOptions, out: (line: string) => void =
     verifier: node.services.verifier,
     signCheckpoint: (size, root) => signNote(formatCheckpoint({ origin: logSigner.name, size, root }), logSigner),
   });
+  const now = () => new Date();
+  const trustedRegistrars = new Set(options.trust ? readTrustFile(options.trust) : []);
+  const writes = await writeSide(node, { origin, did, ledger, credentials, trustedRegistrars, now, signer: () => veramoSigner(context, did) });
   const bundle = (path: string) =>
     buildBundle({ ledger, log, subjects, credentials, resolveDid: (d) => node.resolver.resolve(d), fetchStatusList: node.fetchStatusList, logInfo }, origin + path);
   const app = createApp({
@@ -93,13 +121,16 @@ export async function serve(options: ServeOptions, out: (line: string) => void =
     signer: () => veramoSigner(context, did),
     credentials,
     issueToken: token,
+    writes: writes.routes,
+    statusRoutes: writes.statusRoutes,
     logger: (entry) => console.error(JSON.stringify({ time: new Date().toISOString(), ...entry })),
   });
   server.on('request', app);
   out(`dpp-ledger serving on ${tls ? 'https' : 'http'}://${options.host}:${port} as ${did}`);
   if (!options.token && !process.env.DPP_ISSUE_TOKEN) out(`issue token (POST /credentials/issue): ${token}`);
+  if (trustedRegistrars.size === 0 && !options.demo) out('no trusted registrar (--trust FILE): no GTIN can be licensed, so nothing can be minted');
   if (options.demo) {
-    const demo = await seedDemo({ origin, did, issuer: node.services.issuer, signer: () => veramoSigner(context, did), ledger });
+    const demo = await seedDemo({ origin, store: node.store, secret: node.secret, trustedRegistrars, ledger });
     out(`demo product Digital Link: ${demo.digitalLink}`);
     out(await qrCode(demo.digitalLink, 'terminal'));
     out(`passport credential:       ${demo.passportUrl}`);
@@ -111,6 +142,40 @@ export async function serve(options: ServeOptions, out: (line: string) => void =
       await node.close();
     },
   };
+}
+
+/** The signed write side: policy gate, ownership registry, status lists, hosted parties. */
+async function writeSide(
+  node: Node,
+  deps: { origin: string; did: string; ledger: Ledger; credentials: CredentialRepository; trustedRegistrars: Set<string>; now: () => Date; signer: () => Promise<Signer> },
+) {
+  const { services, store } = node;
+  const sign = async (credential: JsonObject) => services.issuer.issue(credential, { signer: await deps.signer() });
+  const statusLists = createStatusLists({ store, origin: deps.origin, ownDid: deps.did, random: randomBytes, now: deps.now, sign, verifyCredential: (c) => services.verifier.verifyCredential(c) });
+  node.answerStatusListsWith((url) => (url.startsWith(`${deps.origin}/status/`) ? statusLists.read(url) : Promise.resolve(undefined)));
+  const parties = await openPartyDirectory(store, deps.origin, node.published);
+  const gate = createWriteGate({ ledger: deps.ledger, credentials: deps.credentials, registry: deps.did, trustedRegistrars: deps.trustedRegistrars, inactive: inactiveWith(services.verifier, deps.now) });
+  const registry = createRegistry({
+    did: deps.did,
+    domain: deps.origin,
+    ledger: deps.ledger,
+    gate,
+    verifier: services.verifier,
+    challenges: createChallengeStore({ store, now: deps.now, random: randomBytes }),
+    statusLists,
+    contacts: createContactStore(store, node.secret),
+    now: deps.now,
+    async secure(credential) {
+      // Both forms secure the same credential: the vc+jwt is made from the signed one, less its proof.
+      const dataIntegrity = await sign(credential);
+      const { proof: _proof, ...unsecured } = dataIntegrity;
+      return { id: String(credential.id), dataIntegrity, jwt: await services.issuer.issue(unsecured, { signer: await deps.signer(), format: 'vc+jwt' }) };
+    },
+  });
+  const nonces = createNonceStore({ store, now: deps.now });
+  const routes = { gate, ledger: deps.ledger, registry, parties, resolver: node.resolver, nonces, now: deps.now };
+  const requireActor = requireSignedRequest({ resolver: node.resolver, nonces, now: deps.now });
+  return { routes, statusRoutes: statusRoutes({ lists: statusLists, requireActor, json: rawJsonBody({ limit: 16 * 1024 * 1024 }) }) };
 }
 
 export interface MirrorServeOptions {

@@ -16,7 +16,8 @@ import { errorBody, errorHandler } from './errors.js';
 import { resolverDescription, resolverMiddleware } from './resolver.js';
 import { unitViews } from './unit-views.js';
 import { credentialRoute, wildcardPath } from './shared-routes.js';
-import { appendItems, logRoutes, type LogInfo } from './log-routes.js';
+import { logRoutes, type LogInfo } from './log-routes.js';
+import { writeRoutes, type WriteRoutesDeps } from './write-routes.js';
 import type { Ledger } from '../ledger/ledger.js';
 import type { MerkleLog } from '../log/index.js';
 import type { PassportBundle } from '../ledger/bundle.js';
@@ -36,8 +37,11 @@ export interface AppDeps {
   /** The current signing key of `did`. */
   signer: () => Promise<Signer>;
   credentials: CredentialRepository;
-  /** Bearer token required by `POST /credentials/issue` and `POST /ledger/credentials`. */
+  /** The operator's bearer token: `POST /credentials/issue` signs as this server. */
   issueToken: string;
+  /** The signed write API (appends, the registry, hosted party DIDs) and the status lists. */
+  writes: WriteRoutesDeps;
+  statusRoutes: express.Router;
   ledger: Ledger;
   log: MerkleLog;
   logInfo: LogInfo;
@@ -48,8 +52,8 @@ export interface AppDeps {
 }
 
 export function createApp(deps: AppDeps): express.Express {
-  if (!deps?.services || !deps.origin || !deps.subjects || !deps.ledger || !deps.log || !deps.did || !deps.signer || !deps.credentials || typeof deps.issueToken !== 'string' || deps.issueToken.length < 16) {
-    throw new TypeError('createApp: services, origin, subjects, did, didDocument, signer, credentials and an issueToken of 16+ characters are required');
+  if (!deps?.services || !deps.origin || !deps.subjects || !deps.ledger || !deps.log || !deps.did || !deps.signer || !deps.credentials || !deps.writes || !deps.statusRoutes || typeof deps.issueToken !== 'string' || deps.issueToken.length < 16) {
+    throw new TypeError('createApp: services, origin, subjects, did, didDocument, signer, credentials, writes, statusRoutes and an issueToken of 16+ characters are required');
   }
   const { services, credentials } = deps;
   const logger = deps.logger ?? (() => {});
@@ -127,14 +131,12 @@ export function createApp(deps: AppDeps): express.Express {
     res.type('image/svg+xml').send(await qrCode(uri, 'svg'));
   });
 
-  app.use(unitViews({ origin: deps.origin, subjects: deps.subjects, credentials }));
+  app.use(unitViews({ origin: deps.origin, subjects: deps.subjects, credentials, lookups: () => deps.writes.gate.lookups(), checkStatus: (c) => services.verifier.checkStatus(c) }));
   app.use(logRoutes({ log: deps.log, checkpoint: () => deps.ledger.checkpoint(), logInfo: deps.logInfo }));
 
-  // The ledger's write path: verified credentials appended to their chains and the log, all or none.
-  app.post('/ledger/credentials', requireToken(deps.issueToken), json, async (req, res) => {
-    const acknowledgements = await deps.ledger.append(appendItems(req.body));
-    res.status(201).json({ acknowledgements, checkpoint: await deps.ledger.checkpoint() });
-  });
+  // Every write below is a request signed by the acting party's DID key, judged by the policy table.
+  app.use(writeRoutes(deps.writes));
+  app.use(deps.statusRoutes);
 
   app.get('/bundle/*path', async (req, res) => {
     res.set('Access-Control-Allow-Origin', '*').json(await deps.bundle(wildcardPath(req)));
@@ -164,7 +166,7 @@ function requireToken(token: string) {
   const expected = Buffer.from(`Bearer ${token}`);
   return (req: Request, _res: Response, next: NextFunction) => {
     const given = Buffer.from(req.get('authorization') ?? '');
-    if (given.length !== expected.length || !timingSafeEqual(given, expected)) return next(new AuthError('UNAUTHORIZED', 'A valid bearer token is required to issue'));
+    if (given.length !== expected.length || !timingSafeEqual(given, expected)) return next(new AuthError('UNAUTHORIZED', 'The operator\'s bearer token is required to issue as this server'));
     next();
   };
 }

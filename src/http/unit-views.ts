@@ -8,11 +8,18 @@ import { wildcardPath } from './shared-routes.js';
 import { compactLinkType } from '../ledger/link-types.js';
 import type { CredentialRepository } from '../storage/credential-repository.js';
 import { asArray, isObject, issuerId, type JsonObject } from '../vc/credential.js';
+import type { Check } from '../vc/report.js';
+import { repairAuthority, type AuthorityLookups } from '../ledger/authority.js';
+import { recallCovers } from '../ledger/unit-state.js';
 
 export interface UnitViewDeps {
   origin: string;
   subjects: SubjectRegistry;
   credentials: CredentialRepository;
+  /** The ledger as authority checks read it (a fresh view per request). */
+  lookups(): AuthorityLookups;
+  /** A credential's status checks (a passport's recall state is a status message). */
+  checkStatus(credential: JsonObject): Promise<Check[]>;
 }
 
 export function unitViews(deps: UnitViewDeps): Router {
@@ -45,15 +52,30 @@ export function unitViews(deps: UnitViewDeps): Router {
     res.json({ subject: origin + unit.path, credentials: unit.credentials.map((c) => ({ ...c, href: href(c.id) })) });
   });
 
+  // Repairs by an accredited repairer read as authorised; anyone else's as independent (the right to repair).
   router.get('/unit/service-history/*path', async (req, res) => {
     const { records, byType } = await load(req);
-    res.json({ subject: origin + records[0]!.path, records: (await byType('RepairRecordCredential')).map((vc) => ({ id: vc.id, href: href(String(vc.id)), issuer: issuerId(vc) })) });
+    const lookups = deps.lookups();
+    const history = [];
+    for (const vc of await byType('RepairRecordCredential')) {
+      const { authorised, reason } = await repairAuthority(vc, lookups);
+      const subject = vc.credentialSubject as JsonObject;
+      history.push({ id: vc.id, href: href(String(vc.id)), issuer: issuerId(vc), serviceDate: subject.serviceDate, authorised, label: authorised ? 'authorised' : 'independent', reason });
+    }
+    res.json({ subject: origin + records[0]!.path, records: history });
   });
 
+  // The notices that cover this unit, and its own state (open, remedied) from its passport's status message.
   router.get('/unit/recall-status/*path', async (req, res) => {
     const { records, byType } = await load(req);
-    const notices = await byType('RecallNoticeCredential');
-    res.json({ subject: origin + records[0]!.path, recalled: notices.length > 0, notices: notices.map((vc) => ({ id: vc.id, href: href(String(vc.id)) })) });
+    const unit = records[0]!;
+    const dl = parseDigitalLink(origin + unit.path);
+    const at = { itemNumber: dl.qualifiers.find((q) => q.ai === '21')?.value, batchNumber: dl.qualifiers.find((q) => q.ai === '10')?.value };
+    const notices = (await byType('RecallNoticeCredential')).filter((vc) => unit.level !== 'item' || recallCovers(vc, at));
+    const [passport] = unit.level === 'item' ? await byType('DigitalProductPassport') : [];
+    const message = passport && (await deps.checkStatus(passport)).find((c) => c.code === 'STATUS_MESSAGE');
+    const state = notices.length === 0 ? 'none' : /remedied/.test(message?.message ?? '') ? 'remedied' : 'open';
+    res.json({ subject: origin + unit.path, recalled: notices.length > 0, state, notices: notices.map((vc) => ({ id: vc.id, href: href(String(vc.id)) })) });
   });
 
   router.get('/unit/spare-parts/*path', async (req, res) => {
@@ -97,8 +119,8 @@ function passportPage(records: SubjectRecord[], origin: string): string {
 <title>${escape(subject!.name)}</title></head><body><main>
 <h1>${escape(subject!.name)}</h1><p>Digital Link: <code>${escape(origin + subject!.path)}</code></p>
 <section id="links"><h2>Everything about this ${subject!.level === 'item' ? 'unit' : subject!.level}</h2><ul>${rows}</ul></section>
-<section id="register"><h2>Register</h2><p>Ownership registration is not open yet on this server.</p></section>
-<section id="report-found"><h2>Found this unit?</h2><p>Reporting found units is not open yet on this server.</p></section>
+<section id="register"><h2>Register</h2><p>Register this unit with your wallet: <code>dpp owner register --unit ${escape(origin + subject!.path)}</code> (<code>POST /registry/register</code>).</p></section>
+<section id="report-found"><h2>Found this unit?</h2><p>Its owner reports it found with <code>dpp owner report --state found</code>; whether it is reported stolen shows in its ownership credential's status.</p></section>
 <p><a href="${escape(origin + subject!.path)}?linkType=linkset">The linkset (application/linkset+json)</a></p>
 </main></body></html>`;
 }

@@ -8,7 +8,7 @@ import type { CredentialRepository, StoredCredential } from '../storage/credenti
 import { canonicalJson, digestMultibase } from '../vc/jcs.js';
 import { isObject, issuerId, typesOf, type JsonObject } from '../vc/credential.js';
 import type { Verifier } from '../vc/verify.js';
-import { levelsOf, type SubjectRecord, type SubjectRegistry } from './subjects.js';
+import { levelsOf, type PreparedWrite, type SubjectRecord, type SubjectRegistry } from './subjects.js';
 
 /** What a chain remembers of its last event. */
 export interface ChainHead {
@@ -39,13 +39,30 @@ export interface LedgerDeps {
   signCheckpoint(size: number, root: Uint8Array): Promise<string>;
 }
 
+export interface AppendOptions {
+  /**
+   * Judges the credentials not yet in the ledger once their proofs are verified, before the sequencer
+   * (the write policy); throwing refuses the whole append.
+   */
+  authorize?: (fresh: readonly StoredCredential[]) => Promise<void>;
+  /**
+   * Further writes that must land in the same atomic batch (a status bit flipped with the event that
+   * changes it). Called in the sequencer once the chains are checked; not called for pure retries.
+   */
+  alongside?: () => Promise<PreparedWrite[]>;
+}
+
 export interface Ledger {
   /** Appends every credential or none: on any error nothing is written. Resolves once durable. */
-  append(credentials: readonly StoredCredential[]): Promise<Acknowledgement[]>;
+  append(credentials: readonly StoredCredential[], options?: AppendOptions): Promise<Acknowledgement[]>;
+  /** Writes that change no chain (a status bit, a contact) in the sequencer, so they never race an append's. */
+  commit(prepare: () => Promise<PreparedWrite[]>): Promise<void>;
   head(unit: string): Promise<ChainHead | undefined>;
   /** A unit's events in chain order. */
   events(unit: string): Promise<ChainEvent[]>;
   event(credentialId: string): Promise<ChainEvent | undefined>;
+  /** The units (chain keys) under a batch or product (GTIN) key, in key order. */
+  members(key: string): AsyncIterable<string>;
   /** The latest signed checkpoint (C2SP signed note text). */
   checkpoint(): Promise<string>;
 }
@@ -57,14 +74,25 @@ const HEAD = (unit: string) => `${UNIT(unit)}head`;
 const EVENT = (unit: string, sequence: number) => `${UNIT(unit)}event/${String(sequence).padStart(12, '0')}`;
 const BY_ID = (id: string) => `event/${id}`;
 const CHECKPOINT = 'log-checkpoint';
+// A unit under each level above it (its batch, its GTIN), so that a recall can find the units it covers.
+const MEMBER = (level: string, unit: string) => `member/${encodeURIComponent(level)}/${encodeURIComponent(unit)}`;
 
-/** The unit key a credential belongs to: the most specific level its subject's Digital Link names. */
+/**
+ * The chain a credential belongs to: the most specific level its subject's Digital Link names, or, for
+ * a credential about a party (a licence, an accreditation), the party's DID.
+ */
 export function unitOf(credential: JsonObject): string {
   const subject = credential.credentialSubject;
   if (!isObject(subject) || typeof subject.id !== 'string') {
-    throw new InputError('INVALID_INPUT', 'credentialSubject.id must be the Digital Link of the unit, batch or product');
+    throw new InputError('INVALID_INPUT', 'credentialSubject.id must be the Digital Link of the unit, batch or product, or a party\'s DID');
   }
+  if (isPartySubject(subject.id)) return subject.id;
   return levelsOf(parseDigitalLink(subject.id))[0]!.key;
+}
+
+/** Credentials about a party (its DID) sit on the party's own chain, not on a product's. */
+export function isPartySubject(id: string): boolean {
+  return /^did:[a-z0-9]+:\S+$/.test(id);
 }
 
 /** The bytes of a log entry: what a credential is, about which unit, where in its chain. */
@@ -110,17 +138,20 @@ export async function createLedger(deps: LedgerDeps): Promise<Ledger> {
     if (canonicalJson(jwt.credential) !== canonicalJson(unsecured)) throw fail('has a vc+jwt form of another credential', []);
   }
 
-  async function append(items: readonly StoredCredential[]): Promise<Acknowledgement[]> {
+  async function append(items: readonly StoredCredential[], options: AppendOptions = {}): Promise<Acknowledgement[]> {
     if (!Array.isArray(items) || items.length === 0) throw new InputError('INVALID_INPUT', 'Nothing to append');
     // Verify before taking the sequencer: it is the slow part and needs no ledger state. A credential
     // already in the ledger is not verified again, so a retry is acknowledged even after a revocation.
+    const fresh: StoredCredential[] = [];
     for (const item of items) {
       if (!isObject(item?.dataIntegrity) || typeof item.id !== 'string' || item.dataIntegrity.id !== item.id) {
         throw new InputError('INVALID_INPUT', 'Each item is a credential with an id');
       }
       if ((await event(item.id))?.digestMultibase === digestMultibase(item.dataIntegrity)) continue;
       await verifyItem(item);
+      fresh.push(item);
     }
+    if (fresh.length) await options.authorize?.(fresh);
     return serial(async () => {
       const heads = new Map<string, ChainHead | undefined>();
       const records = new Map<string, SubjectRecord>();
@@ -149,12 +180,20 @@ export async function createLedger(deps: LedgerDeps): Promise<Ledger> {
         acks.push({ ...next, duplicate: false });
         operations.push(credentials.putOperation(item), { type: 'put', key: EVENT(unit, next.sequence), value: JSON.stringify(next) }, { type: 'put', key: BY_ID(item.id), value: JSON.stringify(next) });
         const subject = credential.credentialSubject as JsonObject;
-        const prepared = await subjects.prepare(parseDigitalLink(String(subject.id)), { id: item.id, type, name: typeof subject.name === 'string' ? subject.name : undefined, facets: facetsOf(subject) }, records);
+        if (isPartySubject(String(subject.id))) continue;
+        const link = parseDigitalLink(String(subject.id));
+        const [level, ...above] = levelsOf(link);
+        if (next.sequence === 0 && level!.level === 'item') for (const parent of above) operations.push({ type: 'put', key: MEMBER(parent.key, unit), value: unit });
+        const prepared = await subjects.prepare(link, { id: item.id, type, name: typeof subject.name === 'string' ? subject.name : undefined, facets: facetsOf(subject) }, records);
         operations.push(...prepared.operations);
         commits.push(prepared.commit);
       }
       if (fresh.length === 0) return acks;
       for (const [unit, h] of heads) operations.push({ type: 'put', key: HEAD(unit), value: JSON.stringify(h) });
+      for (const write of (await options.alongside?.()) ?? []) {
+        operations.push(...write.operations);
+        commits.push(write.commit);
+      }
       const appended = log.prepareAppend(fresh.map(({ event: e, issuer }) => logEntry(e, issuer)));
       try {
         await store.batch([...operations, ...appended.operations]);
@@ -171,12 +210,21 @@ export async function createLedger(deps: LedgerDeps): Promise<Ledger> {
 
   return {
     append,
+    commit: (prepare) =>
+      serial(async () => {
+        const writes = await prepare();
+        await store.batch(writes.flatMap((w) => w.operations));
+        for (const write of writes) write.commit();
+      }),
     head,
     event,
     async events(unit) {
       const out: ChainEvent[] = [];
       for await (const [, value] of store.entries(`${UNIT(unit)}event/`)) out.push(JSON.parse(value) as ChainEvent);
       return out;
+    },
+    async *members(key) {
+      for await (const [, unit] of store.entries(`member/${encodeURIComponent(key)}/`)) yield unit;
     },
     // Reads need not wait behind writes: the committed checkpoint is at hand.
     checkpoint: () => (latest?.size === log.size ? Promise.resolve(latest.note) : serial(latestCheckpoint)),

@@ -1,7 +1,9 @@
 // What the ledger knows per identified thing: a unit (serial), a batch or a product (GTIN), by its GS1 key.
 import type { AiValue, DigitalLink } from '../gs1/index.js';
 import { CANONICAL_STEM, digitalLinkPath, parseDigitalLink, toElementString } from '../gs1/index.js';
-import { getJson, type BatchOperation, type Store } from '../storage/store.js';
+import { getJson, type PreparedWrite, type Store } from '../storage/store.js';
+
+export type { PreparedWrite };
 
 export type Level = 'item' | 'batch' | 'product';
 
@@ -58,10 +60,6 @@ export interface SubjectRegistry {
   prepare(dl: DigitalLink, credential: SubjectCredential & { name?: string; facets?: string[] }, records?: Map<string, SubjectRecord>): Promise<PreparedWrite>;
 }
 
-export interface PreparedWrite {
-  operations: BatchOperation[];
-  commit(): void;
-}
 
 /** Lookups answered from memory, misses included; at most this many before the cache starts over. */
 const CACHE_LIMIT = 100_000;

@@ -2,6 +2,12 @@
 
 export type BatchOperation = { type: 'put'; key: string; value: string } | { type: 'del'; key: string };
 
+/** A write prepared for someone else's atomic batch: `commit()` runs once that batch is durable. */
+export interface PreparedWrite {
+  operations: BatchOperation[];
+  commit(): void;
+}
+
 /**
  * An ordered string key-value store.
  * - `batch` MUST be atomic (all operations or none) and MUST be durable when it resolves.

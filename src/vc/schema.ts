@@ -35,7 +35,7 @@ export function loadBundledSchemas(): SchemaRegistry {
     const schema = readAssetJson('schemas', file) as JsonObject;
     if (typeof schema.$id !== 'string') throw new Error(`schemas/${file} has no $id`);
     schemas.set(schema.$id, schema);
-    const type = /^([A-Za-z]+)\.v\d+\.json$/.exec(file)?.[1];
+    const type = /^([A-Za-z][A-Za-z0-9]*)\.v\d+\.json$/.exec(file)?.[1];
     if (type) requiredByType.set(type, schema.$id);
   }
   return createSchemaRegistry(schemas, requiredByType);

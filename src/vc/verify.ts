@@ -8,8 +8,8 @@ import { verifyDataIntegrityProof } from './data-integrity.js';
 import { decodeJws, isCompactJws, unwrapEnvelope, verificationMethodJwk, verifyDecodedJws, DEFAULT_JWS_ALGORITHMS } from './jose.js';
 import type { SchemaRegistry } from './schema.js';
 import { checkProductSubject } from './subject-checks.js';
-import { decodeBitstring, getBit } from './status-list.js';
-import { asArray, credentialLabel, isObject, issuerId, type JsonObject } from './credential.js';
+import { decodeBitstring, getStatus, statusHex, MAX_STATUS_SIZE, MIN_STATUS_LIST_BITS } from './status-list.js';
+import { asArray, credentialLabel, isObject, issuerId, typesOf, type JsonObject } from './credential.js';
 import { fail, isVerified, pass, warn, type Check, type VerificationReport } from './report.js';
 
 export type SecuringMechanism = 'data-integrity' | 'vc+jwt';
@@ -155,8 +155,18 @@ export function createVerifier(options: VerifierOptions): Verifier {
     const listUrl = String(entry.statusListCredential);
     const purpose = String(entry.statusPurpose);
     const index = Number(entry.statusListIndex);
-    const evidence = { statusListCredential: listUrl, statusPurpose: purpose, statusListIndex: entry.statusListIndex };
-    if (!Number.isInteger(index) || index < 0) return fail('status', 'STATUS_LIST_INVALID', 'statusListIndex is not a non-negative integer', { ...at, evidence });
+    const evidence: Record<string, unknown> = { statusListCredential: listUrl, statusPurpose: purpose, statusListIndex: entry.statusListIndex };
+    if (typeof entry.statusListIndex !== 'string' || !/^(0|[1-9][0-9]*)$/.test(entry.statusListIndex) || !Number.isSafeInteger(index)) {
+      return fail('status', 'STATUS_LIST_INVALID', 'statusListIndex is not a non-negative integer in base 10', { ...at, evidence });
+    }
+    // statusSize: 1 when absent; above 1 the entry must say what each value means (statusMessage).
+    const size = entry.statusSize === undefined ? 1 : entry.statusSize;
+    if (typeof size !== 'number' || !Number.isInteger(size) || size < 1 || size > MAX_STATUS_SIZE) {
+      return fail('status', 'STATUS_LIST_INVALID', `statusSize is an integer from 1 to ${MAX_STATUS_SIZE}`, { ...at, evidence: { ...evidence, statusSize: entry.statusSize } });
+    }
+    if (size > 1) evidence.statusSize = size;
+    const messages = statusMessages(entry.statusMessage, size);
+    if (typeof messages === 'string') return fail('status', 'STATUS_LIST_INVALID', messages, { ...at, evidence });
     if (!fetchStatusList || depth > 0) return fail('status', 'STATUS_UNAVAILABLE', `Cannot fetch status list ${listUrl}`, { ...at, evidence });
     let list: unknown;
     try {
@@ -173,20 +183,40 @@ export function createVerifier(options: VerifierOptions): Verifier {
     if (issuerId(listCredential) !== issuerId(credential)) {
       return fail('status', 'STATUS_LIST_INVALID', `Status list ${listUrl} is not issued by the credential's issuer`, { ...at, evidence });
     }
+    if (!typesOf(listCredential).includes('BitstringStatusListCredential')) {
+      return fail('status', 'STATUS_LIST_INVALID', `${listUrl} is not a BitstringStatusListCredential`, { ...at, evidence });
+    }
     const subject = listCredential.credentialSubject as JsonObject;
-    if (!isObject(subject) || subject.statusPurpose !== purpose || typeof subject.encodedList !== 'string') {
+    // A list's statusPurpose may be one purpose or several.
+    if (!isObject(subject) || !asArray(subject.statusPurpose as unknown).includes(purpose) || typeof subject.encodedList !== 'string') {
       return fail('status', 'STATUS_LIST_INVALID', `Status list ${listUrl} is not a ${purpose} list`, { ...at, evidence });
     }
-    let set: boolean;
+    let value: number;
     try {
-      set = getBit(decodeBitstring(subject.encodedList), index);
+      const bitstring = decodeBitstring(subject.encodedList);
+      const entries = Math.floor((bitstring.length * 8) / size);
+      // The spec's STATUS_LIST_LENGTH_ERROR: fewer entries than the minimum hides no one.
+      if (entries < MIN_STATUS_LIST_BITS) {
+        return fail('status', 'STATUS_LIST_INVALID', `Status list ${listUrl} has ${entries} entries, fewer than ${MIN_STATUS_LIST_BITS}`, { ...at, evidence: { ...evidence, entries } });
+      }
+      if (index >= entries) {
+        return fail('status', 'STATUS_LIST_INVALID', `statusListIndex ${index} is outside the ${entries} entries of ${listUrl}`, { ...at, evidence: { ...evidence, entries } });
+      }
+      value = getStatus(bitstring, index, size);
     } catch (err) {
       return fail('status', isDppError(err) ? err.code : 'STATUS_LIST_INVALID', (err as Error).message, { ...at, evidence });
     }
-    if (!set) return pass('status', `Not set in the ${purpose} list`, { ...at, evidence });
+    if (purpose === 'message') {
+      const status = statusHex(value);
+      const message = messages?.get(value) ?? (value === 0 ? 'unset' : 'set');
+      if (value === 0) return pass('status', `Status message ${status}: ${message}`, { ...at, evidence: { ...evidence, status, message } });
+      return warn('status', 'STATUS_MESSAGE', message, { ...at, evidence: { ...evidence, status, message } });
+    }
+    if (value === 0) return pass('status', `Not set in the ${purpose} list`, { ...at, evidence });
+    if (size > 1) evidence.status = statusHex(value);
     if (purpose === 'revocation') return fail('status', 'STATUS_REVOKED', 'The issuer revoked this credential', { ...at, evidence });
     if (purpose === 'suspension') return fail('status', 'STATUS_SUSPENDED', 'The issuer suspended this credential', { ...at, evidence });
-    return warn('status', 'STATUS_UNAVAILABLE', `Status message bit set in the ${purpose} list`, { ...at, evidence });
+    return warn('status', 'STATUS_UNAVAILABLE', `Status set in the ${purpose} list; that purpose is not understood`, { ...at, evidence });
   }
 
   async function verifyPresentation(input: unknown, opts: { challenge?: string; domain?: string } = {}): Promise<PresentationReport> {
@@ -265,3 +295,21 @@ function schemaChecks(schemas: SchemaRegistry, credential: JsonObject, at: { cre
 }
 
 export type { DocumentLoader };
+
+/**
+ * An entry's `statusMessage` as value → message, undefined when absent, or why it is malformed: an array
+ * of `{status: "0x…", message}`, one per value of `size` bits (required when `size` is above 1).
+ */
+function statusMessages(input: unknown, size: number): Map<number, string> | undefined | string {
+  if (input === undefined) return size > 1 ? `statusMessage is required with statusSize ${size}` : undefined;
+  if (!Array.isArray(input) || input.length !== 2 ** size) return `statusMessage has one entry for each of the ${2 ** size} values of statusSize ${size}`;
+  const messages = new Map<number, string>();
+  for (const item of input) {
+    const status = isObject(item) && typeof item.status === 'string' && /^0x[0-9a-f]+$/i.test(item.status) ? parseInt(item.status.slice(2), 16) : NaN;
+    if (!(status < 2 ** size) || !isObject(item) || typeof item.message !== 'string' || messages.has(status)) {
+      return `statusMessage entries are {status: "0x…", message} with distinct values below ${2 ** size}`;
+    }
+    messages.set(status, item.message);
+  }
+  return messages;
+}

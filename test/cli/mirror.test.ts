@@ -20,11 +20,12 @@ import { errorHandler } from '../../src/http/errors.js';
 import {
   createMerkleLog, formatCheckpoint, formatVerifierKey, parseCheckpoint, parseVerifierKey, signNote, verifyCheckpoint, type NoteSigner,
 } from '../../src/log/index.js';
-import { didKeyIssuer, fixture } from '../helpers.js';
 import type { JsonObject } from '../../src/vc/credential.js';
+import { createLedgerClient } from '../../agents/client.js';
+import type { Secured } from '../../agents/actor.js';
+import { PASSPORT, startLifecycleWorld, unitLink, type LifecycleWorld } from '../lifecycle-world.js';
 
 const CLI = fileURLToPath(new URL('../../dist/src/cli/main.js', import.meta.url));
-const TOKEN = 'mirror-test-token-0123456789';
 let dir: string;
 
 /** The command, run asynchronously: a server in this process must keep answering while it runs. */
@@ -87,67 +88,61 @@ beforeAll(() => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('mirroring an honest origin', () => {
-  let running: Awaited<ReturnType<typeof serve>>;
+  let world: LifecycleWorld;
   let origin: string;
-  let items: { id: string; dataIntegrity: JsonObject }[] = [];
+  const items: Secured[] = [];
 
   beforeAll(async () => {
-    running = await serve({ port: 0, host: '127.0.0.1', data: join(dir, 'origin'), token: TOKEN, demo: true }, () => {});
-    origin = `http://127.0.0.1:${(running.server.address() as AddressInfo).port}`;
-    // Pre-signed credentials by a did:key issuer, one unit each: enough to fill the first entry bundle and start a second.
-    const { did, signer, issuer } = didKeyIssuer(21);
-    const base = fixture('material-composition.json');
-    const { previousEvent: _none, ...template } = base;
-    for (let u = 0; u < 258; u++) {
-      const credential = {
-        ...template,
-        issuer: did,
-        id: `urn:uuid:00000000-0000-4000-8000-${String(7000 + u).padStart(12, '0')}`,
-        credentialSubject: { ...(base.credentialSubject as JsonObject), id: `https://id.gs1.org/01/09506000134352/21/M${u}`, itemNumber: `M${u}` },
-      };
-      const signed = await issuer.issue(credential, { signer });
-      items.push({ id: String(signed.id), dataIntegrity: signed });
-    }
+    // The origin holds what its world wrote (a registrar's licence, the manufacturer's GTIN KeyCredential).
+    world = await startLifecycleWorld();
+    origin = world.origin;
+    // Units minted by the licensed manufacturer, signed beforehand, two entries each (KeyCredential and
+    // passport): 128 to fill the first entry bundle and start a second, and one more after that.
+    const { actor } = world.manufacturer;
+    const [revocation, message] = await Promise.all([actor.allocateStatus('revocation', 129), actor.allocateStatus('message', 129)]);
+    for (let u = 0; u < 129; u++) items.push(...(await world.manufacturer.prepareUnit({ digitalLink: unitLink(`M${u}`), passport: PASSPORT }, [revocation[u]!, message[u]!])));
   }, 120_000);
 
   afterAll(async () => {
-    await running?.close();
+    await world?.close();
   });
 
-  const append = async (batch: typeof items) => {
-    const res = await fetch(`${origin}/ledger/credentials`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` },
-      body: JSON.stringify({ credentials: batch }),
-    });
-    expect(res.status, await res.clone().text()).toBe(201);
+  const append = async (batch: Secured[]) => {
+    const acknowledgements = await world.manufacturer.actor.append(batch);
+    expect(acknowledgements.map((a) => [a.id, a.duplicate])).toEqual(batch.map((b) => [b.id, false]));
   };
 
   it('copies the log and its credentials, catches up through full and partial bundles, and serves the same answers', { timeout: 180_000 }, async () => {
+    const held = await world.logSize();
+    // What the first mirror finds sits in the first, partial entry bundle.
+    expect(held).toBeGreaterThan(1);
+    expect(held).toBeLessThan(256);
+    const grown = held + 256;
+    const final = grown + 2;
     const data = join(dir, 'mirror');
     const first = await mirror(origin, data);
     expect(first.code, first.stderr).toBe(0);
-    expect(first.report).toMatchObject({ verified: true, verdict: 'consistent', previous: null, checkpoint: { size: 2 }, entriesFetched: 2, credentialsFetched: 2 });
+    expect(first.report).toMatchObject({ verified: true, verdict: 'consistent', previous: null, checkpoint: { size: held }, entriesFetched: held, credentialsFetched: held });
 
     // The human report: the verdict first, one line per check, the counts.
     const again = await dpp(['mirror', origin, '--data', data]);
     expect(again.code).toBe(0);
     const lines = again.stdout.trim().split('\n');
     expect(lines[0]).toBe('✓ CONSISTENT');
-    expect(again.stdout).toMatch(/✓ consistency\s+the same tree as held \(size 2\)/);
-    expect(again.stdout).toMatch(/entries fetched 0, credentials fetched 0, size 2, root \S+/);
+    expect(again.stdout).toMatch(new RegExp(`✓ consistency\\s+the same tree as held \\(size ${held}\\)`));
+    expect(again.stdout).toMatch(new RegExp(`entries fetched 0, credentials fetched 0, size ${held}, root \\S+`));
 
-    // 2 → 256 + 4: the first bundle in full (its two held entries re-checked), the second partial.
+    // held → held + 256: the first bundle in full (its held entries re-checked), the second partial.
     for (let i = 0; i < 256; i += 100) await append(items.slice(i, Math.min(i + 100, 256)));
     const caughtUp = await mirror(origin, data);
     expect(caughtUp.code, caughtUp.stderr + caughtUp.stdout).toBe(0);
-    expect(caughtUp.report).toMatchObject({ verdict: 'consistent', previous: { size: 2 }, checkpoint: { size: 258 }, entriesFetched: 256, credentialsFetched: 256 });
-    expect(caughtUp.report.checks.find((c: { id: string }) => c.id === 'consistency').message).toMatch(/consistency proof from size 2 to 258 verifies/);
+    expect(caughtUp.report).toMatchObject({ verdict: 'consistent', previous: { size: held }, checkpoint: { size: grown }, entriesFetched: 256, credentialsFetched: 256 });
+    expect(caughtUp.report.checks.find((c: { id: string }) => c.id === 'consistency').message).toMatch(new RegExp(`consistency proof from size ${held} to ${grown} verifies`));
 
     await append(items.slice(256));
     const last = await mirror(origin, data);
     expect(last.code).toBe(0);
-    expect(last.report).toMatchObject({ checkpoint: { size: 260 }, entriesFetched: 2 });
+    expect(last.report).toMatchObject({ checkpoint: { size: final }, entriesFetched: 2 });
 
     const key = await dpp(['mirror', '--data', data, '--show-key']);
     expect(key.code).toBe(0);
@@ -164,20 +159,21 @@ describe('mirroring an honest origin', () => {
       };
       const paths = [
         '/log/tile/0/000',
-        '/log/tile/0/001.p/4',
+        `/log/tile/0/001.p/${final - 256}`,
         '/log/tile/0/000.p/7',
         '/log/tile/1/000.p/1',
         '/log/tile/entries/000',
-        '/log/tile/entries/001.p/4',
-        '/log/tile/entries/000.p/2',
-        '/log/proof/inclusion?index=200&size=260',
-        '/log/proof/inclusion?index=1&size=2',
-        '/log/proof/consistency?from=2&to=258',
-        '/log/proof/consistency?from=258',
+        `/log/tile/entries/001.p/${final - 256}`,
+        `/log/tile/entries/000.p/${held}`,
+        `/log/proof/inclusion?index=200&size=${final}`,
+        `/log/proof/inclusion?index=${held - 1}&size=${held}`,
+        `/log/proof/consistency?from=${held}&to=${grown}`,
+        `/log/proof/consistency?from=${grown}`,
         '/log/tile/0/002',
-        '/log/proof/inclusion?index=260',
+        `/log/proof/inclusion?index=${final}`,
+        `/credentials/${encodeURIComponent(world.licenceId)}`,
         `/credentials/${encodeURIComponent(items[0]!.id)}`,
-        `/credentials/${encodeURIComponent(items[257]!.id)}`,
+        `/credentials/${encodeURIComponent(items.at(-1)!.id)}`,
       ];
       for (const path of paths) expect({ path, ...(await bytes(b, path)) }).toEqual({ path, ...(await bytes(a, path)) });
 
@@ -192,15 +188,17 @@ describe('mirroring an honest origin', () => {
       expect(verified.witnesses).toEqual([witness.name]);
       expect(verified.signatures.find((s) => s.name === witness.name)?.timestamp).toBeGreaterThan(1_700_000_000);
 
-      // Read-only: nothing that writes is there.
-      const write = await fetch(`${b}/ledger/credentials`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` }, body: '{"credentials":[]}' });
-      expect(write.status).toBe(404);
+      // Read-only: nothing that writes is there, not even for a write the origin would take (signed by a licensed manufacturer).
+      const { actor } = world.manufacturer;
+      const [fresh] = await world.manufacturer.prepareUnit({ digitalLink: unitLink('M-MIRROR'), passport: PASSPORT });
+      const write = createLedgerClient({ baseUrl: b }).send('POST', '/ledger/credentials', { credentials: [fresh] }, await actor.signer());
+      await expect(write).rejects.toMatchObject({ evidence: { status: 404 } });
       expect((await fetch(`${b}/credentials/urn:uuid:nope`)).status).toBe(404);
 
       // A second mirror can follow the first: the pinned key is the log's, whoever serves it.
       const chained = await mirror(served.base, join(dir, 'mirror-of-mirror'));
       expect(chained.code, chained.stderr).toBe(0);
-      expect(chained.report).toMatchObject({ checkpoint: { size: 260 }, entriesFetched: 260 });
+      expect(chained.report).toMatchObject({ checkpoint: { size: final }, entriesFetched: final });
     } finally {
       await stop(served.child);
     }
@@ -215,7 +213,7 @@ describe('mirroring an honest origin', () => {
     expect(unreachable.stderr).toContain('[INVALID_INPUT] Cannot reach');
     expect((await dpp(['serve', '--mirror', join(dir, 'empty')])).code).toBe(2);
     const ledger = join(dir, 'ledger');
-    const closed = await serve({ port: 0, host: '127.0.0.1', data: ledger, token: TOKEN }, () => {});
+    const closed = await serve({ port: 0, host: '127.0.0.1', data: ledger }, () => {});
     await closed.close();
     const refused = await dpp(['mirror', origin, '--data', ledger]);
     expect(refused.code).toBe(2);

@@ -61,8 +61,19 @@ describe('redirects', () => {
     for (const [rel, links] of Object.entries(linkset[0]).filter(([k]) => k.startsWith('https://'))) {
       for (const link of links as { href: string }[]) expect((await fetch(link.href)).status, `${rel} → ${link.href}`).toBe(200);
     }
+    // The demo's batch is under an open recall: the unit's recall status lists the batch's notices.
+    const batchPath = unitPath.replace(/\/21\/[^/]+$/, '');
+    const { events: batchEvents } = await (await get(`/ledger/events?subject=${encodeURIComponent(origin + batchPath)}`)).json();
+    const noticeIds = batchEvents.filter((e: { type: string }) => e.type === 'RecallNoticeCredential').map((e: { id: string }) => e.id);
+    expect(noticeIds.length).toBeGreaterThan(0);
     const recall = await (await fetch((await get(`${unitPath}?linkType=gs1:recallStatus`)).headers.get('location')!)).json();
-    expect(recall).toMatchObject({ recalled: false, notices: [] });
+    expect(recall).toMatchObject({ subject: origin + unitPath, recalled: true });
+    expect(recall.notices.map((n: { id: string }) => n.id)).toEqual(noticeIds);
+    for (const notice of recall.notices as { id: string; href: string }[]) {
+      const credential = await (await fetch(notice.href)).json();
+      expect(credential).toMatchObject({ id: notice.id, credentialSubject: { id: expect.stringContaining('/10/B2026-11') } });
+      expect(credential.type).toContain('RecallNoticeCredential');
+    }
     const parts = await (await fetch((await get(`${unitPath}?linkType=gs1:purchaseSuppliesOrAccessories`)).headers.get('location')!)).json();
     expect(parts.spareParts.map((p: { gtin: string }) => p.gtin)).toEqual(['09506000134369', '09506000134376']);
     const claims = await (await fetch((await get(`${unitPath}?linkType=gs1:certificationInfo`)).headers.get('location')!)).json();

@@ -2,18 +2,26 @@
 // restarted. Every acknowledged entry survives, nothing half-written appears, the log still verifies, and
 // checkpoints published before a crash stay consistent with the tree after it.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { digestMultibase } from '../../src/vc/jcs.js';
+import { isDppError } from '../../src/errors.js';
 import { leafHash, parseCheckpoint, parseEntryBundle, verifyConsistency, verifyInclusion, entriesPath } from '../../src/log/index.js';
-import { didKeyIssuer, fixture, freePort } from '../helpers.js';
-import type { JsonObject } from '../../src/vc/credential.js';
+import { networkFetch } from '../../src/cli/network.js';
+import { createMemoryStore } from '../../src/storage/memory-store.js';
+import { createParty } from '../../agents/party.js';
+import { createLedgerClient, type LedgerClient } from '../../agents/client.js';
+import { createActor, type Actor, type Secured } from '../../agents/actor.js';
+import { hostedIdentity } from '../../agents/identity.js';
+import { createRegistrar } from '../../agents/registrar.js';
+import { chained, createManufacturer, identityOf, type Manufacturer } from '../../agents/manufacturer.js';
+import { TEST_SECRET, freePort } from '../helpers.js';
+import { GTIN, PASSPORT, PREFIX, WARRANTY, unitLink } from '../lifecycle-world.js';
 
 const CLI = fileURLToPath(new URL('../../dist/src/cli/main.js', import.meta.url));
-const TOKEN = 'durability-token-0123456789';
 const UNITS = 30;
 const EVENTS_PER_UNIT = 5;
 const BATCH = 10;
@@ -31,39 +39,15 @@ function prng(seed: number): () => number {
 
 let dir: string;
 let port: number;
-let items: { id: string; dataIntegrity: JsonObject }[] = [];
-
-beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'dpp-crash-'));
-  port = await freePort();
-  // Pre-signed chains by a did:key issuer, interleaved so every batch touches several units.
-  const { did, signer, issuer } = didKeyIssuer(11);
-  const base = fixture('material-composition.json');
-  const { previousEvent: _none, ...template } = base;
-  const chains: JsonObject[][] = [];
-  for (let u = 0; u < UNITS; u++) {
-    const chain: JsonObject[] = [];
-    for (let e = 0; e < EVENTS_PER_UNIT; e++) {
-      const previous = chain.at(-1);
-      const credential = {
-        ...template,
-        issuer: did,
-        id: `urn:uuid:00000000-0000-4000-8000-${String(u * 100 + e).padStart(12, '0')}`,
-        credentialSubject: { ...(base.credentialSubject as JsonObject), id: `https://id.gs1.org/01/09506000134352/21/U${u}`, itemNumber: `U${u}` },
-        ...(previous ? { previousEvent: { id: previous.id, digestMultibase: digestMultibase(previous) } } : {}),
-      };
-      chain.push(await issuer.issue(credential, { signer }));
-    }
-    chains.push(chain);
-  }
-  for (let e = 0; e < EVENTS_PER_UNIT; e++) for (const chain of chains) items.push({ id: String(chain[e]!.id), dataIntegrity: chain[e]! });
-}, 60_000);
-
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+let trustFile: string;
+let manufacturer: Manufacturer;
+/** What the parties' set-up wrote (licence, GTIN KeyCredential): the log's size and checkpoint before the crashes. */
+let setup: { size: number; checkpoint: string };
+const items: Secured[] = [];
 
 function start(): Promise<ChildProcess> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, 'serve', '--port', String(port), '--data', join(dir, 'data'), '--token', TOKEN], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, [CLI, 'serve', '--port', String(port), '--data', join(dir, 'data'), '--trust', trustFile], { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
       out += chunk;
@@ -72,6 +56,55 @@ function start(): Promise<ChildProcess> {
     child.once('exit', (code) => reject(new Error(`server exited (${code}) before it was ready: ${out}`)));
   });
 }
+
+async function stop(child: ChildProcess): Promise<void> {
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  await exited;
+}
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'dpp-crash-'));
+  port = await freePort();
+  // The server trusts a registrar whose did:web it will host itself (the port is known beforehand).
+  trustFile = join(dir, 'trust.json');
+  writeFileSync(trustFile, JSON.stringify({ registrars: [`did:web:127.0.0.1%3A${port}:parties:registrar`] }));
+  const server = await start();
+  try {
+    // The parties: hosted did:web identities, whose documents the server keeps in its store across restarts.
+    const client: LedgerClient = createLedgerClient({ baseUrl: base() });
+    const fetch = networkFetch({ DPP_DID_WEB_HTTP: '1' });
+    const party = async (name: string): Promise<Actor> => {
+      const p = createParty({ store: createMemoryStore(), secretKeyHex: TEST_SECRET, now: () => new Date(), fetch });
+      return createActor({ party: p, did: await hostedIdentity(p, client, name), client });
+    };
+    const registrar = createRegistrar(await party('registrar'));
+    manufacturer = createManufacturer(await party('acme'));
+    const licence = await registrar.license(manufacturer.actor.did, PREFIX, { name: 'Acme' });
+    await manufacturer.registerGtin(GTIN, licence.id);
+    // Units minted by the licensed manufacturer, signed beforehand: KeyCredential, passport, warranty and two
+    // compositions each; interleaved so every batch touches several units.
+    const { actor } = manufacturer;
+    const [revocation, message] = await Promise.all([actor.allocateStatus('revocation', UNITS), actor.allocateStatus('message', UNITS)]);
+    const chains: Secured[][] = [];
+    for (let u = 0; u < UNITS; u++) {
+      const link = unitLink(`U${u}`);
+      const chain = await manufacturer.prepareUnit({ digitalLink: link, passport: PASSPORT, warranty: WARRANTY }, [revocation[u]!, message[u]!]);
+      while (chain.length < EVENTS_PER_UNIT) {
+        const composition = { materialProvenance: [{ name: 'Steel', massFraction: 0.5 + chain.length / 100, hazardous: false, criticalRawMaterial: false }] };
+        chain.push(await actor.credential('MaterialCompositionCredential', link, { ...identityOf(link), ...composition }, { previous: chained(chain.at(-1)!) }));
+      }
+      chains.push(chain);
+    }
+    for (let e = 0; e < EVENTS_PER_UNIT; e++) for (const chain of chains) items.push(chain[e]!);
+    const checkpoint = await (await globalThis.fetch(`${base()}/log/checkpoint`)).text();
+    setup = { size: parseCheckpoint(checkpoint).size, checkpoint };
+  } finally {
+    await stop(server);
+  }
+}, 120_000);
+
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const base = () => `http://127.0.0.1:${port}`;
 const b64 = (text: string) => new Uint8Array(Buffer.from(text, 'base64'));
@@ -91,22 +124,18 @@ it('keeps every acknowledged entry across SIGKILLs at random points, and the log
     const killer = last ? undefined : setTimeout(() => server.kill('SIGKILL'), killAfterMs);
     while (next < items.length) {
       const batch = items.slice(next, next + BATCH);
-      let res: Response;
-      let body: { acknowledgements: { id: string; leafIndex: number; unit: string; sequence: number }[]; checkpoint: string };
+      let body: { acknowledgements: { id: string; leafIndex: number; unit: string; sequence: number; duplicate: boolean }[]; checkpoint: string };
       try {
-        res = await fetch(`${base()}/ledger/credentials`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` },
-          body: JSON.stringify({ credentials: batch }),
-        });
-        body = await res.clone().json();
+        // Signed anew for each attempt; the credentials are the same signed ones every time.
+        body = await manufacturer.actor.client.send('POST', '/ledger/credentials', { credentials: batch }, await manufacturer.actor.signer());
       } catch (err) {
         // Only the connection may fail, and only because the server was killed: what was not
-        // acknowledged is sent again after the restart. Every answer that does arrive must be right.
-        if (last) throw err;
+        // acknowledged is sent again after the restart (a retry of what was recorded is acknowledged
+        // as a duplicate). Every answer that does arrive must be right.
+        if (last || isDppError(err)) throw err;
         break;
       }
-      expect(res.status, JSON.stringify(body)).toBe(201);
+      expect(body.acknowledgements.map((a) => a.id)).toEqual(batch.map((b) => b.id));
       for (const ack of body.acknowledgements) acknowledged.set(ack.id, ack);
       checkpoints.push(body.checkpoint);
       next += batch.length;
@@ -120,7 +149,7 @@ it('keeps every acknowledged entry across SIGKILLs at random points, and the log
       // Verify, then stop.
       const note = await (await fetch(`${base()}/log/checkpoint`)).text();
       const current = parseCheckpoint(note);
-      expect(current.size).toBe(items.length);
+      expect(current.size).toBe(setup.size + items.length);
       const log: Uint8Array[] = [];
       for (let i = 0; i < current.size; i += 256) {
         const res = await fetch(`${base()}/log/${entriesPath(i / 256, Math.min(256, current.size - i))}`);
@@ -138,15 +167,16 @@ it('keeps every acknowledged entry across SIGKILLs at random points, and the log
       }
       // Nothing half-written: every log entry has its credential, and each unit's chain is complete.
       const perUnit = new Map<string, number[]>();
-      for (const entry of log) {
+      for (const [index, entry] of log.entries()) {
         const parsed = JSON.parse(new TextDecoder().decode(entry));
-        perUnit.set(parsed.unit, [...(perUnit.get(parsed.unit) ?? []), parsed.sequence]);
         expect((await fetch(`${base()}/credentials/${encodeURIComponent(parsed.credential)}`)).status).toBe(200);
+        if (index >= setup.size) perUnit.set(parsed.unit, [...(perUnit.get(parsed.unit) ?? []), parsed.sequence]);
       }
       expect(perUnit.size).toBe(UNITS);
+      expect(new Set(perUnit.keys())).toEqual(new Set([...acknowledged.values()].map((a) => a.unit)));
       for (const sequences of perUnit.values()) expect(sequences).toEqual([0, 1, 2, 3, 4]);
       // Checkpoints published before the crashes are consistent with the tree after them.
-      for (const old of checkpoints.map(parseCheckpoint).filter((c) => c.size > 0 && c.size < current.size)) {
+      for (const old of [setup.checkpoint, ...checkpoints].map(parseCheckpoint).filter((c) => c.size > 0 && c.size < current.size)) {
         const { proof } = await (await fetch(`${base()}/log/proof/consistency?from=${old.size}&to=${current.size}`)).json();
         expect(() => verifyConsistency(old.size, current.size, proof.map(b64), old.root, current.root)).not.toThrow();
       }

@@ -1,55 +1,17 @@
 // The Merkle log on a Store: one suite run against the memory store and LevelDB. Appends prepared as batch
 // operations and committed, proofs for current and older sizes against the RFC reference, tiles and entry bundles
 // as tlog-tiles defines them, reopening, and the prepare/commit/abandon rules.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createMemoryStore } from '../../src/storage/memory-store.js';
-import { openLevelStore } from '../../src/storage/level-store.js';
 import type { Store } from '../../src/storage/store.js';
 import { emptyRoot, leafHash } from '../../src/log/hash.js';
 import { createMerkleLog, type MerkleLog } from '../../src/log/log.js';
 import { checkConsistency, verifyConsistency, verifyInclusion } from '../../src/log/proof.js';
 import { consistencyProofFromTiles, inclusionProofFromTiles, parseEntryBundle, rootFromTiles, tileHashes } from '../../src/log/tiles.js';
+import { storeImplementations } from '../stores.js';
 import { ReferenceTree, hex, logErrorOf, testEntry } from './reference.js';
 
-const dirs: string[] = [];
-afterEach(() => {
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
-
-interface Harness {
-  store: Store;
-  /** The same data opened again (LevelDB: closed and reopened from disk). */
-  reopen(): Promise<Store>;
-}
-
-const implementations: [string, () => Promise<Harness>][] = [
-  [
-    'memory',
-    async () => {
-      const store = createMemoryStore();
-      return { store, reopen: async () => store };
-    },
-  ],
-  [
-    'level',
-    async () => {
-      const dir = mkdtempSync(join(tmpdir(), 'dpp-log-'));
-      dirs.push(dir);
-      const harness: Harness = {
-        store: await openLevelStore(dir),
-        async reopen() {
-          await harness.store.close();
-          harness.store = await openLevelStore(dir);
-          return harness.store;
-        },
-      };
-      return harness;
-    },
-  ],
-];
+const implementations = storeImplementations();
 
 async function append(log: MerkleLog, store: Store, entries: Uint8Array[]) {
   const prepared = log.prepareAppend(entries);

@@ -1,28 +1,10 @@
 // One Store contract, run against every implementation.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { createMemoryStore } from '../../src/storage/memory-store.js';
-import { openLevelStore } from '../../src/storage/level-store.js';
+import { describe, expect, it } from 'vitest';
 import type { Store } from '../../src/storage/store.js';
+import { storeImplementations } from '../stores.js';
 
-const dirs: string[] = [];
-afterEach(() => {
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
-
-const implementations: [string, () => Promise<Store>][] = [
-  ['memory', async () => createMemoryStore()],
-  [
-    'level',
-    async () => {
-      const dir = mkdtempSync(join(tmpdir(), 'dpp-store-'));
-      dirs.push(dir);
-      return openLevelStore(dir);
-    },
-  ],
-];
+const stores = storeImplementations();
+const implementations: [string, () => Promise<Store>][] = stores.map(([name, open]) => [name, async () => (await open()).store]);
 
 describe.each(implementations)('Store: %s', (_name, open) => {
   it('gets what was put, and undefined for what was not', async () => {
@@ -56,12 +38,9 @@ describe.each(implementations)('Store: %s', (_name, open) => {
 });
 
 it('level: what was written is there after reopening', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'dpp-store-'));
-  dirs.push(dir);
-  const first = await openLevelStore(dir);
-  await first.batch([{ type: 'put', key: 'k', value: 'v' }]);
-  await first.close();
-  const second = await openLevelStore(dir);
+  const opened = await stores.find(([name]) => name === 'level')![1]();
+  await opened.store.batch([{ type: 'put', key: 'k', value: 'v' }]);
+  const second = await opened.reopen();
   expect(await second.get('k')).toBe('v');
   await second.close();
 });

@@ -1,0 +1,155 @@
+// Refused writes over the real signed write API: each with its stable code, each leaving the ledger as it was.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DppError } from '../../src/errors.js';
+import { createOwner } from '../../agents/owner.js';
+import { createRepairer } from '../../agents/repairer.js';
+import { createRecycler } from '../../agents/recycler.js';
+import { createManufacturer } from '../../agents/manufacturer.js';
+import { PASSPORT, WARRANTY, GTIN, startLifecycleWorld, unitLink, type LifecycleWorld } from '../lifecycle-world.js';
+
+let world: LifecycleWorld;
+beforeAll(async () => {
+  world = await startLifecycleWorld();
+}, 60_000);
+afterAll(() => world?.close());
+
+/** Runs `write`, expects it refused with `code`, and the log and the unit's chain unchanged. */
+async function refused(code: string, unit: string | undefined, write: () => Promise<unknown>): Promise<void> {
+  const size = await world.logSize();
+  const before = unit ? await world.get(`/ledger/head?subject=${encodeURIComponent(unit)}`) : undefined;
+  const error = await write().then(
+    () => undefined,
+    (err: unknown) => err,
+  );
+  expect(error, `expected ${code}`).toBeInstanceOf(DppError);
+  expect((error as DppError).code).toBe(code);
+  expect(await world.logSize()).toBe(size);
+  if (unit) expect(await world.get(`/ledger/head?subject=${encodeURIComponent(unit)}`)).toEqual(before);
+}
+
+describe('the write policy', () => {
+  it('mints, then refuses a second mint of the same unit and writes without a signature', async () => {
+    const unit = unitLink('P-1');
+    await world.manufacturer.mint({ digitalLink: unit, passport: PASSPORT, warranty: WARRANTY });
+    const events = (await world.get<{ events: { type: string }[] }>(`/ledger/events?subject=${encodeURIComponent(unit)}`)).events;
+    expect(events.map((e) => e.type)).toEqual(['KeyCredential', 'DigitalProductPassport', 'WarrantyCredential']);
+    await refused('CHAIN_CONFLICT', unit, () => world.manufacturer.mint({ digitalLink: unit, passport: PASSPORT }));
+    const unsigned = await fetch(`${world.origin}/ledger/credentials`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"credentials":[]}' });
+    expect(unsigned.status).toBe(401);
+    expect(((await unsigned.json()) as { code: string }).code).toBe('REQUEST_SIGNATURE_MISSING');
+  });
+
+  it('verifies proofs before the policy, and refuses a composition for a unit not minted yet', async () => {
+    const unit = unitLink('P-6');
+    const composition = { materialProvenance: [{ name: 'Steel', massFraction: 0.5, hazardous: false, criticalRawMaterial: false }] };
+    await refused('UNIT_UNKNOWN', unit, () => world.manufacturer.compose(unit, composition));
+    const [key, passport] = await world.manufacturer.mint({ digitalLink: unit, passport: PASSPORT });
+    const tampered = { ...passport!, dataIntegrity: { ...passport!.dataIntegrity, id: 'urn:uuid:tampered' }, id: 'urn:uuid:tampered' };
+    await refused('CREDENTIAL_NOT_VERIFIED', unit, () => world.manufacturer.actor.append([tampered]));
+    expect((await world.manufacturer.actor.append([key!, passport!])).map((a) => a.duplicate)).toEqual([true, true]);
+  });
+
+  it('refuses a KeyCredential outside the licensed prefix, and a manufacturer without a licence', async () => {
+    // 9506001… is not under the prefix 9506000.
+    await refused('GTIN_NOT_LICENSED', undefined, () => world.manufacturer.registerGtin('09506001000007', world.licenceId));
+    const rogue = createManufacturer(await world.party('rogue'));
+    await refused('GTIN_NOT_LICENSED', undefined, () => rogue.registerGtin(GTIN, world.licenceId));
+    await refused('GTIN_NOT_LICENSED', unitLink('R-1'), () => rogue.mint({ digitalLink: unitLink('R-1'), passport: PASSPORT }));
+  });
+
+  it('refuses a licence by a registrar the server does not trust', async () => {
+    const { createRegistrar } = await import('../../agents/registrar.js');
+    const untrusted = createRegistrar(await world.party('untrusted-registrar'));
+    await refused('POLICY_DENIED', undefined, () => untrusted.license(world.manufacturer.actor.did, '9506000', { name: 'Acme' }));
+  });
+
+  it('refuses a recall by someone who is not the manufacturer, and ownership credentials from anyone but the registry', async () => {
+    const unit = unitLink('P-2');
+    await world.manufacturer.mint({ digitalLink: unit, passport: PASSPORT });
+    const stranger = createManufacturer(await world.party('stranger'));
+    await refused('GTIN_NOT_LICENSED', undefined, () => stranger.recall({ batch: unit }, { reason: 'r', remedy: 'r' }));
+    await refused('POLICY_DENIED', unit, () => stranger.actor.record('OwnershipCredential', unit, { owner: stranger.actor.did, ownedSince: new Date().toISOString() }));
+  });
+
+  it('refuses unknown and malformed units', async () => {
+    const repairer = createRepairer(await world.party());
+    const record = { serviceDate: '2026-05-01', fault: 'f', workDone: 'w', firmwareUpdated: false };
+    await refused('UNIT_UNKNOWN', unitLink('NOPE-1'), () => repairer.repair(unitLink('NOPE-1'), record));
+    await refused('DL_CHECK_DIGIT', undefined, () => repairer.repair('https://id.gs1.org/01/09506000134353/21/X', record));
+    const owner = createOwner(await world.party());
+    await refused('UNIT_UNKNOWN', undefined, () => owner.register(unitLink('NOPE-2')));
+  });
+
+  it('refuses a transfer signed by someone who is not the current owner, and a replayed presentation', async () => {
+    const unit = unitLink('P-3');
+    await world.manufacturer.mint({ digitalLink: unit, passport: PASSPORT, warranty: WARRANTY });
+    const owner = createOwner(await world.party());
+    const thief = createOwner(await world.party());
+    await owner.register(unit);
+    await refused('UNIT_REGISTERED', unit, () => thief.register(unit));
+    await refused('NOT_OWNER', unit, () => thief.transfer(unit, thief.actor.did));
+    // A presentation over a used challenge is refused: the registry's challenges are single-use.
+    const { challenge, domain } = await owner.actor.client.send<{ challenge: string; domain: string }>('POST', '/registry/challenge', { subject: unit, purpose: 'report' });
+    const { signPresentationDataIntegrity, createDocumentLoader, loadBundledContexts } = await import('../../src/index.js');
+    const presentation = await signPresentationDataIntegrity(
+      { '@context': ['https://www.w3.org/ns/credentials/v2'], type: ['VerifiablePresentation'], holder: owner.actor.did },
+      { signer: await owner.actor.signer(), documentLoader: createDocumentLoader({ contexts: loadBundledContexts() }), created: new Date(), challenge, domain },
+    );
+    const report = () => owner.actor.client.send('POST', '/registry/report', { subject: unit, presentation, state: 'lost' }, undefined);
+    await expect(report()).rejects.toMatchObject({ code: 'REQUEST_SIGNATURE_MISSING' });
+    const signed = async () => owner.actor.client.send('POST', '/registry/report', { subject: unit, presentation, state: 'lost' }, await owner.actor.signer());
+    await signed();
+    await refused('CHALLENGE_INVALID', unit, signed);
+    await owner.report(unit, 'found');
+  });
+
+  it('refuses a transfer while the unit is reported stolen, and a repair or anything else after end of life', async () => {
+    const unit = unitLink('P-4');
+    await world.manufacturer.mint({ digitalLink: unit, passport: PASSPORT });
+    const owner = createOwner(await world.party());
+    const recycler = createRecycler(await world.party('recycler-p4'));
+    await owner.register(unit);
+    await owner.report(unit, 'stolen');
+    await refused('UNIT_REPORTED_STOLEN', unit, () => owner.transfer(unit, recycler.actor.did));
+    await owner.report(unit, 'found');
+    // End of life needs the unit's owner: the owner hands it over first.
+    await refused('NOT_OWNER', unit, () => recycler.endOfLife(unit, 'recycled'));
+    await owner.transfer(unit, recycler.actor.did);
+    await recycler.endOfLife(unit, 'recycled');
+    const repairer = createRepairer(await world.party());
+    await refused('UNIT_ENDED', unit, () => repairer.repair(unit, { serviceDate: '2026-05-01', fault: 'f', workDone: 'w', firmwareUpdated: false }));
+    await refused('UNIT_ENDED', unit, () => world.manufacturer.compose(unit, { materialProvenance: [{ name: 'Steel', massFraction: 0.5, hazardous: false, criticalRawMaterial: false }] }));
+  });
+
+  it('hosts a party\'s DID document: its own key may replace it, another party\'s may not', async () => {
+    const intruder = await world.party('intruder');
+    const acme = world.manufacturer.actor;
+    const document = await acme.party.didDocument(acme.did);
+    const hijack = acme.client.send('PUT', '/parties/acme/did.json', document, await intruder.signer());
+    await expect(hijack).rejects.toMatchObject({ code: 'POLICY_DENIED' });
+    // Nor can the intruder pass its request off as acme's: the key is not in acme's document.
+    const forged = { ...(await intruder.signer()), id: `${acme.did}#${(await intruder.signer()).id.split('#')[1]}` };
+    await expect(acme.client.send('PUT', '/parties/acme/did.json', document, forged)).rejects.toMatchObject({ code: 'REQUEST_SIGNATURE_INVALID' });
+    await expect(acme.client.send('PUT', '/parties/acme/did.json', document, await acme.signer())).resolves.toMatchObject({ id: acme.did });
+    const bad = acme.client.send('PUT', '/parties/acme/did.json', { ...document, verificationMethod: [] }, await acme.signer());
+    await expect(bad).rejects.toMatchObject({ code: 'DID_INVALID' });
+  });
+
+  it('lets exactly one of fifty concurrent transfers of one unit succeed', async () => {
+    const unit = unitLink('P-5');
+    await world.manufacturer.mint({ digitalLink: unit, passport: PASSPORT, warranty: WARRANTY });
+    const owner = createOwner(await world.party());
+    await owner.register(unit);
+    const buyers = await Promise.all(Array.from({ length: 50 }, () => world.party()));
+    const authorizations = await Promise.all(buyers.map((b) => owner.authorizeTransfer(unit, b.did)));
+    const size = await world.logSize();
+    const results = await Promise.allSettled(authorizations.map((a) => owner.completeTransfer(a)));
+    const won = results.filter((r) => r.status === 'fulfilled');
+    expect(won).toHaveLength(1);
+    for (const r of results) if (r.status === 'rejected') expect(['CHAIN_CONFLICT', 'NOT_OWNER']).toContain((r.reason as DppError).code);
+    // One transfer and one ownership credential more, nothing else.
+    expect(await world.logSize()).toBe(size + 2);
+    const events = (await world.get<{ events: { type: string }[] }>(`/ledger/events?subject=${encodeURIComponent(unit)}`)).events;
+    expect(events.filter((e) => e.type === 'OwnershipTransferCredential')).toHaveLength(1);
+  });
+});
