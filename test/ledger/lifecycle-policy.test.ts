@@ -135,6 +135,40 @@ describe('the write policy', () => {
     await expect(bad).rejects.toMatchObject({ code: 'DID_INVALID' });
   });
 
+  it('recalls a serial range and a list: exactly the units named are open, the rest untouched', async () => {
+    const units = ['R-010', 'R-011', 'R-012', 'R-020'].map((serial) => unitLink(serial, 'L9'));
+    for (const unit of units) await world.manufacturer.mint({ digitalLink: unit, passport: PASSPORT });
+    const state = async (unit: string) => (await world.get<{ state: string }>(`/unit/recall-status${new URL(unit).pathname}`)).state;
+    const range = await world.manufacturer.recall({ gtin: GTIN, firstItemNumber: 'R-010', lastItemNumber: 'R-011' }, { reason: 'r', remedy: 'm' });
+    expect(range.units.sort()).toEqual([units[0], units[1]]);
+    const list = await world.manufacturer.recall({ gtin: GTIN, itemNumbers: ['R-020'] }, { reason: 'r', remedy: 'm' });
+    expect(list.units).toEqual([units[3]]);
+    expect(await Promise.all(units.map(state))).toEqual(['open', 'open', 'none', 'open']);
+    await world.manufacturer.remedy(units[0]!);
+    expect(await Promise.all(units.map(state))).toEqual(['remedied', 'open', 'none', 'open']);
+  });
+
+  it('describes a model by its GTIN: a composition on the GTIN\'s chain, by the GTIN\'s manufacturer only', async () => {
+    const model = `https://id.gs1.org/01/${GTIN}`;
+    const composition = { materialProvenance: [{ name: 'Copper', casNumber: '7440-50-8', massFraction: 0.1, hazardous: false, criticalRawMaterial: true }] };
+    await world.manufacturer.compose(model, composition);
+    const { events } = await world.get<{ events: { type: string }[] }>(`/ledger/events?subject=${encodeURIComponent(model)}`);
+    expect([events[0]!.type, events.at(-1)!.type]).toEqual(['KeyCredential', 'MaterialCompositionCredential']);
+    const other = createManufacturer(await world.party('other-maker'));
+    await refused('GTIN_NOT_LICENSED', model, () => other.compose(model, composition));
+  });
+
+  it('refuses a stale transfer authorisation', async () => {
+    const unit = unitLink('P-7');
+    await world.manufacturer.mint({ digitalLink: unit, passport: PASSPORT });
+    const owner = createOwner(await world.party());
+    const buyer = await world.party();
+    await owner.register(unit);
+    const stale = await owner.authorizeTransfer(unit, buyer.did, 1);
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    await refused('AUTHORISATION_INVALID', unit, () => owner.completeTransfer(stale));
+  });
+
   it('lets exactly one of fifty concurrent transfers of one unit succeed', async () => {
     const unit = unitLink('P-5');
     await world.manufacturer.mint({ digitalLink: unit, passport: PASSPORT, warranty: WARRANTY });
