@@ -6,10 +6,12 @@ import { parseCheckpoint } from '../log/index.js';
 import type { CredentialRepository } from '../storage/credential-repository.js';
 import type { DidDocument } from '../did/did-document.js';
 import { asArray, isObject, issuerId, type JsonObject } from '../vc/credential.js';
-import { logEntry, type Ledger } from './ledger.js';
+import { logEntry, type ChainEvent, type Ledger } from './ledger.js';
 import type { SubjectRegistry } from './subjects.js';
 
 export const BUNDLE_TYPE = 'DppPassportBundle';
+/** Subject properties that name another credential as the authority behind this one. */
+const AUTHORITY_LINKS = ['extendsCredential', 'accreditation'] as const;
 
 export interface BundledEvent {
   credential: JsonObject;
@@ -27,6 +29,11 @@ export interface PassportBundle {
   /** The Digital Link asked for, and the element-string key of each level's chain. */
   digitalLink: string;
   chains: { unit: string; path: string; events: BundledEvent[] }[];
+  /**
+   * Credentials outside those chains that the chains' credentials name as their authority (a GTIN's
+   * licence, a repairer's accreditation), with their chain and proof: what checking authority needs.
+   */
+  references: (BundledEvent & { unit: string })[];
   /** The signed checkpoint every inclusion proof is against. */
   checkpoint: string;
   /** The log's note verifier key (`name+keyid+base64`), and the DID publishing it. */
@@ -53,28 +60,39 @@ export async function buildBundle(deps: BundleDeps, digitalLink: string | Digita
   const { size } = parseCheckpoint(checkpoint);
   const dids = new Set<string>([deps.logInfo.did]);
   const statusUrls = new Set<string>();
+  const included = new Set<string>();
+  const named: string[] = [];
+  /** One recorded event, bundled with its proof; what it is, who signed it and what it names are noted. */
+  const bundled = async (event: ChainEvent): Promise<BundledEvent> => {
+    const stored = await deps.credentials.get(event.id);
+    if (!stored) throw new Error(`The ledger lists ${event.id} in ${event.unit} but does not hold it`);
+    const credential = stored.dataIntegrity;
+    const issuer = String(issuerId(credential));
+    included.add(event.id);
+    dids.add(issuer);
+    for (const status of asArray(credential.credentialStatus as unknown).filter(isObject)) {
+      if (typeof status.statusListCredential === 'string') statusUrls.add(status.statusListCredential);
+    }
+    const subject = isObject(credential.credentialSubject) ? credential.credentialSubject : {};
+    for (const key of AUTHORITY_LINKS) if (typeof subject[key] === 'string') named.push(subject[key]);
+    return {
+      credential,
+      sequence: event.sequence,
+      leafIndex: event.leafIndex,
+      entry: Buffer.from(logEntry(event, issuer)).toString('base64'),
+      inclusionProof: (await deps.log.inclusionProof(event.leafIndex, size)).map((h) => Buffer.from(h).toString('base64')),
+    };
+  };
   const chains: PassportBundle['chains'] = [];
   for (const record of records) {
     const events: BundledEvent[] = [];
-    for (const event of await deps.ledger.events(record.key)) {
-      if (event.leafIndex >= size) continue;
-      const stored = await deps.credentials.get(event.id);
-      if (!stored) throw new Error(`The ledger lists ${event.id} in ${record.key} but does not hold it`);
-      const credential = stored.dataIntegrity;
-      const issuer = String(issuerId(credential));
-      dids.add(issuer);
-      for (const status of asArray(credential.credentialStatus as unknown).filter(isObject)) {
-        if (typeof status.statusListCredential === 'string') statusUrls.add(status.statusListCredential);
-      }
-      events.push({
-        credential,
-        sequence: event.sequence,
-        leafIndex: event.leafIndex,
-        entry: Buffer.from(logEntry(event, issuer)).toString('base64'),
-        inclusionProof: (await deps.log.inclusionProof(event.leafIndex, size)).map((h) => Buffer.from(h).toString("base64")),
-      });
-    }
+    for (const event of await deps.ledger.events(record.key)) if (event.leafIndex < size) events.push(await bundled(event));
     chains.push({ unit: record.key, path: record.path, events });
+  }
+  const references: PassportBundle['references'] = [];
+  for (let id = named.shift(); id !== undefined; id = named.shift()) {
+    const event = included.has(id) ? undefined : await deps.ledger.event(id);
+    if (event && event.leafIndex < size) references.push({ unit: event.unit, ...(await bundled(event)) });
   }
   const didDocuments: Record<string, DidDocument> = {};
   for (const did of dids) didDocuments[did] = await deps.resolveDid(did);
@@ -85,6 +103,7 @@ export async function buildBundle(deps: BundleDeps, digitalLink: string | Digita
     version: 1,
     digitalLink: typeof digitalLink === 'string' ? digitalLink : records[0]!.path,
     chains,
+    references,
     checkpoint,
     log: deps.logInfo,
     didDocuments,

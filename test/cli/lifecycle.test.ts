@@ -5,6 +5,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { leafHash, parseCheckpoint, verifyInclusion } from '../../src/log/index.js';
 import { startLifecycleWorld, GTIN, PASSPORT, unitLink, type LifecycleWorld } from '../lifecycle-world.js';
 
 const CLI = fileURLToPath(new URL('../../dist/src/cli/main.js', import.meta.url));
@@ -220,5 +221,17 @@ describe('a unit\'s whole life through the CLI', { timeout: 60_000 }, () => {
     const inspection = JSON.parse(run.stdout);
     expect(inspection.authority.ok).toBe(true);
     expect(inspection.credentials.length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('bundles what authority rests on: the licence and the accreditation, each with its proof', async () => {
+    const bundle = await world.get<any>(`/bundle${new URL(unit).pathname}`);
+    const types = bundle.references.map((r: any) => r.credential.type[1]);
+    expect(types).toEqual(expect.arrayContaining(['GS1CompanyPrefixLicenseCredential', 'RepairerAccreditationCredential']));
+    const { size, root } = parseCheckpoint(bundle.checkpoint);
+    for (const r of bundle.references) {
+      const leaf = leafHash(new Uint8Array(Buffer.from(r.entry, 'base64')));
+      expect(() => verifyInclusion(r.leafIndex, size, leaf, r.inclusionProof.map((p: string) => new Uint8Array(Buffer.from(p, 'base64'))), root)).not.toThrow();
+    }
+    expect(Object.keys(bundle.didDocuments)).toEqual(expect.arrayContaining([did.registrar, did.acme, did.fixit]));
   });
 });

@@ -182,6 +182,11 @@ describe('passport bundle', () => {
         issuers.add(typeof event.credential.issuer === 'string' ? event.credential.issuer : event.credential.issuer.id);
       }
     }
+    // The credentials authority rests on (licences, accreditations), with their proofs too.
+    for (const event of bundle.references) {
+      expect(() => verifyInclusion(event.leafIndex, size, leafHash(b64(event.entry)), event.inclusionProof.map(b64), root)).not.toThrow();
+      issuers.add(typeof event.credential.issuer === 'string' ? event.credential.issuer : event.credential.issuer.id);
+    }
     // One DID document per issuer in the bundle, and the log's.
     expect(Object.keys(bundle.didDocuments).sort()).toEqual([...issuers].sort());
     for (const [did, document] of Object.entries(bundle.didDocuments)) expect((document as { id: string }).id).toBe(did);
