@@ -16,7 +16,7 @@ export interface LedgerClient {
   /** A public read; errors become DppErrors with the server's code. */
   get<T = Json>(path: string): Promise<T>;
   /** A request signed by `signer` (a verification method of the acting DID), or unsigned without one. */
-  send<T = Json>(method: 'POST' | 'PUT' | 'DELETE' | 'GET', path: string, body: unknown, signer?: Signer): Promise<T>;
+  send<T = Json>(method: 'POST' | 'PUT' | 'DELETE' | 'GET', path: string, body: unknown, signer?: Signer, headers?: Record<string, string>): Promise<T>;
   /** The head of the chain of `subject` (a Digital Link or a party's DID), to name as `previousEvent`. */
   head(subject: string): Promise<ChainHeadRef | undefined>;
   /** The units under a batch or GTIN Digital Link. */
@@ -56,8 +56,8 @@ export function createLedgerClient(options: ClientOptions): LedgerClient {
     async get(path) {
       return parse(await fetch(baseUrl + path, { headers: { accept: 'application/json' } }), `GET ${path}`);
     },
-    async send(method, path, body, signer) {
-      const headers: Record<string, string> = { accept: 'application/json' };
+    async send(method, path, body, signer, extra = {}) {
+      const headers: Record<string, string> = { accept: 'application/json', ...extra };
       const response = signer
         ? await signedFetch(baseUrl + path, { method, body, signer, headers })
         : await fetch(baseUrl + path, { method, headers: { ...headers, 'content-type': 'application/json' }, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });

@@ -1,6 +1,6 @@
 // The manufacturer: speaks for its GTINs (KeyCredentials under its licence), mints units, describes what
 // they are made of, grants warranties, accredits repairers, recalls and remedies.
-import { digestMultibase, formatDigitalLink, fromElementString, parseDigitalLink, recallCovers, DppError, type StatusPurpose } from '../src/index.js';
+import { RECALL_STATUS, digestMultibase, formatDigitalLink, fromElementString, parseDigitalLink, recallCovers, DppError, type StatusPurpose } from '../src/index.js';
 import type { Json } from './client.js';
 import type { Actor, Secured } from './actor.js';
 
@@ -52,8 +52,6 @@ export interface Manufacturer {
   /** Revokes a credential of ours. */
   revoke(credential: Json): Promise<void>;
 }
-
-export const RECALL_STATE = { none: 0, open: 1, remedied: 2 } as const;
 
 const GTIN_KEY = (gtin: string) => `https://id.gs1.org/01/${gtin}`;
 
@@ -132,14 +130,14 @@ export function createManufacturer(actor: Actor): Manufacturer {
         if (entry) entries.push(entry);
         covered.push(String(about!.id));
       }
-      await actor.setStatus(entries, RECALL_STATE.open);
+      await actor.setStatus(entries, RECALL_STATUS.open);
       return { notice: secured, units: covered };
     },
     async remedy(unit) {
       const passport = await passportOf(unit);
       const entry = passport && (await statusOf('message', passport));
       if (!entry) throw new DppError('UNIT_UNKNOWN', `${unit} has no passport with a recall status of ours`);
-      await actor.setStatus([entry], RECALL_STATE.remedied);
+      await actor.setStatus([entry], RECALL_STATUS.remedied);
     },
     revoke: (credential) => actor.setStatus(((credential.credentialStatus as Json[]) ?? []).filter((e) => e.statusPurpose === 'revocation'), 1),
   };

@@ -16,10 +16,12 @@ export function createRecycler(actor: Actor): Recycler {
   return {
     actor,
     endOfLife: (unit, state, details = {}) => actor.record('EndOfLifeCredential', unit, { endOfLifeState: state, endOfLifeDate: today(), ...details }),
+    // One append: the successor's key credential and passport and the predecessor's end of life, or none.
     async repurpose(unit, successor, details = {}) {
-      const minted = await createManufacturer(actor).mint({ ...successor, passport: { ...successor.passport, predecessor: unit } });
+      const minted = await createManufacturer(actor).prepareUnit({ ...successor, passport: { ...successor.passport, predecessor: unit } });
       const successorLink = String((minted[1]!.dataIntegrity.credentialSubject as Json).id);
-      const endOfLife = await actor.record('EndOfLifeCredential', unit, { endOfLifeState: 'repurposed', endOfLifeDate: today(), successor: successorLink, ...details });
+      const endOfLife = await actor.credential('EndOfLifeCredential', unit, { endOfLifeState: 'repurposed', endOfLifeDate: today(), successor: successorLink, ...details });
+      await actor.append([...minted, endOfLife]);
       return { successor: minted, endOfLife };
     },
   };

@@ -36,11 +36,11 @@ async function open(dir: string, server: string, env: NodeJS.ProcessEnv) {
  * Creates a wallet for `role`: organisations get a did:web hosted by the server under `name`, owners
  * and resellers without a name a did:key. Opening an existing wallet returns it unchanged.
  */
-export async function initWallet(dir: string, options: { role: Role; server: string; name?: string }, env: NodeJS.ProcessEnv = process.env): Promise<Wallet> {
+export async function initWallet(dir: string, options: { role: Role; server: string; name?: string; operatorToken?: string }, env: NodeJS.ProcessEnv = process.env): Promise<Wallet> {
   if (existsSync(join(dir, CONFIG))) return openWallet(dir, env);
   const { store, party, client } = await open(dir, options.server, env);
   try {
-    const did = options.name ? await hostedIdentity(party, client, options.name) : await party.createIdentity();
+    const did = options.name ? await hostedIdentity(party, client, options.name, options.operatorToken) : await party.createIdentity();
     const config: WalletConfig = { role: options.role, server: client.baseUrl, did };
     writeFileSync(join(dir, CONFIG), JSON.stringify(config, null, 2) + '\n', { mode: 0o600 });
     return { config, actor: createActor({ party, did, client }), close: () => store.close() };

@@ -15,6 +15,8 @@ import { createManufacturer, type Manufacturer } from '../agents/manufacturer.js
 import { TEST_SECRET, freePort } from './helpers.js';
 
 export const GTIN = '09506000134352';
+/** The operator's bearer token of the world's server (the trusted registrar's name is claimed with it). */
+export const OPERATOR_TOKEN = 'lifecycle-token-0123456789';
 export const PREFIX = '9506000';
 export const unitLink = (serial: string, lot = 'L1') => `https://id.gs1.org/01/${GTIN}/10/${lot}/21/${serial}`;
 export const PASSPORT = {
@@ -54,12 +56,12 @@ export async function startLifecycleWorld(options: { demo?: boolean; parties?: b
   const registrarDid = `did:web:127.0.0.1%3A${port}:parties:registrar`;
   const trustFile = join(dir, 'trust.json');
   writeFileSync(trustFile, JSON.stringify({ registrars: [registrarDid] }));
-  const running = await serve({ port, host: '127.0.0.1', data: join(dir, 'data'), token: 'lifecycle-token-0123456789', trust: trustFile, demo: options.demo }, () => {});
+  const running = await serve({ port, host: '127.0.0.1', data: join(dir, 'data'), token: OPERATOR_TOKEN, trust: trustFile, demo: options.demo }, () => {});
   const client = createLedgerClient({ baseUrl: origin });
   const fetch = networkFetch({ DPP_DID_WEB_HTTP: '1' });
   const party = async (name?: string) => {
     const p = createParty({ store: createMemoryStore(), secretKeyHex: TEST_SECRET, now: () => new Date(), fetch });
-    const did = name ? await hostedIdentity(p, client, name) : await p.createIdentity();
+    const did = name ? await hostedIdentity(p, client, name, name === 'registrar' ? OPERATOR_TOKEN : undefined) : await p.createIdentity();
     return createActor({ party: p, did, client });
   };
   let registrar = undefined as unknown as Registrar;

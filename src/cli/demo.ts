@@ -3,6 +3,7 @@
 // licence, the manufacturer's key credentials, passport, composition and warranty, a registration, two
 // repairs (one authorised, one independent), a resale, and an open recall on its batch.
 import { formatDigitalLink, parseDigitalLink } from '../gs1/index.js';
+import { didWebFromOrigin } from '../did/did-web.js';
 import { unitOf, type Ledger } from '../ledger/ledger.js';
 import type { Store } from '../storage/store.js';
 import { prefixedStore } from '../storage/prefixed-store.js';
@@ -59,6 +60,8 @@ export const DEMO_COMPOSITION: JsonObject = {
 
 export interface DemoDeps {
   origin: string;
+  /** The operator's token: the demo registrar's name is a trusted one. */
+  token: string;
   /** The node's store and secret: the demo parties keep their keys there, each under its own prefix. */
   store: Store;
   secret: string;
@@ -77,11 +80,11 @@ export async function seedDemo(deps: DemoDeps): Promise<{ digitalLink: string; p
   const fetch = networkFetch({ DPP_DID_WEB_HTTP: '1' });
   const actor = async (name: string, hosted: boolean): Promise<Actor> => {
     const party = createParty({ store: prefixedStore(deps.store, `demo/${name}/`), secretKeyHex: deps.secret, now: () => new Date(), fetch });
-    const did = hosted ? await hostedIdentity(party, client, `demo-${name}`) : await party.createIdentity();
+    const did = hosted ? await hostedIdentity(party, client, `demo-${name}`, deps.token) : await party.createIdentity();
     return createActor({ party, did, client });
   };
+  deps.trustedRegistrars.add(`${didWebFromOrigin(deps.origin)}:parties:demo-registrar`);
   const registrarActor = await actor('registrar', true);
-  deps.trustedRegistrars.add(registrarActor.did);
 
   let [first] = await deps.ledger.events(unitOf({ credentialSubject: { id: DEMO_UNIT } }));
   if (!first) {

@@ -44,7 +44,7 @@ export async function roleCommand(role: Role, action: string | undefined, option
   const print = (value: unknown, human: string) => out(options.json ? JSON.stringify(value, null, 2) : human);
 
   if (action === 'init') {
-    const opened = await initWallet(wallet, { role, server: text('server'), name: optional('name') });
+    const opened = await initWallet(wallet, { role, server: text('server'), name: optional('name'), operatorToken: optional('token') });
     await opened.close();
     print(opened.config, opened.config.did);
     return 0;

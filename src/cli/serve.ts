@@ -4,7 +4,7 @@ import { createServer as createHttpsServer } from 'node:https';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createApp } from '../http/app.js';
+import { createApp, operatorCheck } from '../http/app.js';
 import { createMirrorApp } from '../http/mirror-app.js';
 import { openLevelStore } from '../storage/level-store.js';
 import { getJson } from '../storage/store.js';
@@ -105,7 +105,7 @@ export async function serve(options: ServeOptions, out: (line: string) => void =
   });
   const now = () => new Date();
   const trustedRegistrars = new Set(options.trust ? readTrustFile(options.trust) : []);
-  const writes = await writeSide(node, { origin, did, ledger, credentials, trustedRegistrars, now, signer: () => veramoSigner(context, did) });
+  const writes = await writeSide(node, { origin, did, ledger, credentials, trustedRegistrars, now, token, signer: () => veramoSigner(context, did) });
   const bundle = (path: string) =>
     buildBundle({ ledger, log, subjects, credentials, resolveDid: (d) => node.resolver.resolve(d), fetchStatusList: node.fetchStatusList, logInfo }, origin + path);
   const app = createApp({
@@ -130,7 +130,7 @@ export async function serve(options: ServeOptions, out: (line: string) => void =
   if (!options.token && !process.env.DPP_ISSUE_TOKEN) out(`issue token (POST /credentials/issue): ${token}`);
   if (trustedRegistrars.size === 0 && !options.demo) out('no trusted registrar (--trust FILE): no GTIN can be licensed, so nothing can be minted');
   if (options.demo) {
-    const demo = await seedDemo({ origin, store: node.store, secret: node.secret, trustedRegistrars, ledger });
+    const demo = await seedDemo({ origin, token, store: node.store, secret: node.secret, trustedRegistrars, ledger });
     out(`demo product Digital Link: ${demo.digitalLink}`);
     out(await qrCode(demo.digitalLink, 'terminal'));
     out(`passport credential:       ${demo.passportUrl}`);
@@ -147,7 +147,7 @@ export async function serve(options: ServeOptions, out: (line: string) => void =
 /** The signed write side: policy gate, ownership registry, status lists, hosted parties. */
 async function writeSide(
   node: Node,
-  deps: { origin: string; did: string; ledger: Ledger; credentials: CredentialRepository; trustedRegistrars: Set<string>; now: () => Date; signer: () => Promise<Signer> },
+  deps: { origin: string; did: string; ledger: Ledger; credentials: CredentialRepository; trustedRegistrars: Set<string>; now: () => Date; token: string; signer: () => Promise<Signer> },
 ) {
   const { services, store } = node;
   const sign = async (credential: JsonObject) => services.issuer.issue(credential, { signer: await deps.signer() });
@@ -173,7 +173,7 @@ async function writeSide(
     },
   });
   const nonces = createNonceStore({ store, now: deps.now });
-  const routes = { gate, ledger: deps.ledger, registry, parties, resolver: node.resolver, nonces, now: deps.now };
+  const routes = { gate, ledger: deps.ledger, registry, parties, resolver: node.resolver, nonces, now: deps.now, isOperator: operatorCheck(deps.token), reserved: (d: string) => deps.trustedRegistrars.has(d) };
   const requireActor = requireSignedRequest({ resolver: node.resolver, nonces, now: deps.now });
   return { routes, statusRoutes: statusRoutes({ lists: statusLists, requireActor, json: rawJsonBody({ limit: 16 * 1024 * 1024 }) }) };
 }

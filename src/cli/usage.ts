@@ -20,8 +20,9 @@ Usage:
   dpp mirror --data DIR --show-key [--json]   the mirror's witness verifier key (cosignatures)
 
 Roles (each with a wallet folder: its keys, its DID, its server; --json prints what was made):
-  dpp <role> init --wallet DIR --server URL [--name NAME]   organisations get did:web:<server>:parties:NAME,
-                                                            owners a did:key
+  dpp <role> init --wallet DIR --server URL [--name NAME] [--token T]
+                                  organisations get did:web:<server>:parties:NAME, owners a did:key;
+                                  a trusted registrar's name is claimed with the operator's token
   dpp <role> whoami --wallet DIR
   dpp registrar license --to DID --prefix GCP --org NAME [--valid-until T]
   dpp manufacturer gtin --gtin G --licence ID

@@ -162,11 +162,16 @@ function reportOf(report: { verified: boolean; checks: unknown[]; format?: strin
   return { verified: report.verified, ...(report.format ? { format: report.format } : {}), checks: report.checks };
 }
 
-function requireToken(token: string) {
+/** Whether a request carries the operator's bearer token (compared in constant time). */
+export function operatorCheck(token: string): (req: Request) => boolean {
   const expected = Buffer.from(`Bearer ${token}`);
-  return (req: Request, _res: Response, next: NextFunction) => {
+  return (req) => {
     const given = Buffer.from(req.get('authorization') ?? '');
-    if (given.length !== expected.length || !timingSafeEqual(given, expected)) return next(new AuthError('UNAUTHORIZED', 'The operator\'s bearer token is required to issue as this server'));
-    next();
+    return given.length === expected.length && timingSafeEqual(given, expected);
   };
+}
+
+function requireToken(token: string) {
+  const isOperator = operatorCheck(token);
+  return (req: Request, _res: Response, next: NextFunction) => next(isOperator(req) ? undefined : new AuthError('UNAUTHORIZED', 'The operator\'s bearer token is required to issue as this server'));
 }

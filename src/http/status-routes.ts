@@ -5,6 +5,7 @@ import { InputError, NotFoundError } from '../errors.js';
 import { isObject, type JsonObject } from '../vc/credential.js';
 import { STATUS_PURPOSES, type StatusPurpose } from '../vc/status-list.js';
 import { MAX_ALLOCATION, type StatusLists } from '../ledger/status-lists.js';
+import { actorOf } from './signed-request.js';
 
 /** What the spec names for a credential secured with Data Integrity. */
 const MEDIA_TYPE_VC = 'application/vc';
@@ -68,12 +69,6 @@ export function statusRoutes(deps: StatusRoutesDeps): Router {
 
 function cors(res: Response): Response {
   return res.set('Access-Control-Allow-Origin', '*').set('Access-Control-Expose-Headers', 'ETag');
-}
-
-function actorOf(res: Response): string {
-  const actor: unknown = res.locals.actor;
-  if (typeof actor !== 'string') throw new TypeError('statusRoutes: requireActor did not set res.locals.actor');
-  return actor;
 }
 
 /** The body as an object with only `allowed` members: a misspelt `baseVersion` must not skip the version check. */

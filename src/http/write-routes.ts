@@ -1,6 +1,6 @@
 // The write API: every write is a request signed by the acting party's DID key, judged by the policy
 // table (appends) or by the registry (ownership). Plus the reads a writer needs: chain heads, events, members.
-import { Router, type RequestHandler } from 'express';
+import { Router, type Request, type RequestHandler } from 'express';
 import { AuthError, InputError, NotFoundError } from '../errors.js';
 import type { DppDidResolver } from '../did/resolver.js';
 import { dereferenceInDocument, type DidDocument } from '../did/did-document.js';
@@ -8,7 +8,7 @@ import { isObject, type JsonObject } from '../vc/credential.js';
 import { unitOf, type Ledger } from '../ledger/ledger.js';
 import type { WriteGate } from '../ledger/write-gate.js';
 import type { ChallengePurpose, Registry } from '../ledger/registry.js';
-import type { PartyDirectory } from '../ledger/parties.js';
+import { checkPartyDocument, type PartyDirectory } from '../ledger/parties.js';
 import { actorOf, rawJsonBody, requireSignedRequest } from './signed-request.js';
 import { appendItems } from './log-routes.js';
 
@@ -22,6 +22,10 @@ export interface WriteRoutesDeps {
   resolver: Resolver;
   nonces: Parameters<typeof requireSignedRequest>[0]['nonces'];
   now(): Date;
+  /** Whether the request carries the operator's bearer token (needed to claim a reserved party name). */
+  isOperator(req: Request): boolean;
+  /** DIDs that carry trust by name (the trusted registrars): only the operator may first claim them. */
+  reserved(did: string): boolean;
   /** Largest body accepted (default 4 MB: a batch of passports). */
   bodyLimit?: number;
 }
@@ -92,17 +96,20 @@ export function writeRoutes(deps: WriteRoutesDeps): Router {
     if (!doc) throw new NotFoundError('DID_NOT_FOUND', `No party ${req.params.name}`);
     res.set('Access-Control-Allow-Origin', '*').type('application/did+json').send(JSON.stringify(doc));
   });
-  // A party's first document is signed by a key in it (trust on first use: hosting grants no authority);
-  // every later one by a key of the document hosted then.
+  // A party's first document is signed by a key in it (trust on first use: a name is just a name), except
+  // for a name the trust file gives weight to, which only the operator claims; every later document is
+  // signed by a key of the one hosted then.
   router.put('/parties/:name/did.json', body, ((req, res, next) => {
     const did = deps.parties.didOf(String(req.params.name));
-    const proposed = isObject(req.body) ? (req.body as unknown as DidDocument) : undefined;
-    const firstUse = !deps.parties.local(did) && proposed?.id === did;
-    const resolver: Resolver = firstUse ? withDocument(deps.resolver, did, proposed!) : deps.resolver;
-    requireSignedRequest({ resolver, nonces: deps.nonces, now: deps.now })(req, res, next);
+    if (deps.parties.local(did)) return requireSignedRequest({ resolver: deps.resolver, nonces: deps.nonces, now: deps.now })(req, res, next);
+    checkPartyDocument(did, req.body);
+    if (deps.reserved(did) && !deps.isOperator(req)) {
+      throw new AuthError('UNAUTHORIZED', `${did} is a trusted registrar's name: only the operator (its bearer token) may claim it`, { evidence: { did } });
+    }
+    requireSignedRequest({ resolver: withDocument(deps.resolver, did, req.body as DidDocument), nonces: deps.nonces, now: deps.now })(req, res, next);
   }) as RequestHandler, async (req, res) => {
     const name = String(req.params.name);
-    if (actorOf(res) !== deps.parties.didOf(name)) throw new AuthError('POLICY_DENIED', `Only ${deps.parties.didOf(name)} replaces its own document`, { evidence: { actor: actorOf(res) } });
+    if (actorOf(res) !== deps.parties.didOf(name)) throw new AuthError('PARTY_TAKEN', `${deps.parties.didOf(name)} is taken: only its own keys replace its document`, { evidence: { actor: actorOf(res) } });
     const existed = !!deps.parties.get(name);
     res.status(existed ? 200 : 201).type('application/did+json').send(JSON.stringify(await deps.parties.put(name, req.body)));
   });

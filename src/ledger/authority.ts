@@ -2,7 +2,7 @@
 // the licensee issues a KeyCredential per GTIN extending the licence, and one per unit extending the GTIN's.
 // The same checks serve the write policy (over the ledger) and the verifier (over a bundle).
 import { parseDigitalLink } from '../gs1/index.js';
-import { isObject, issuerId, typesOf, type JsonObject } from '../vc/credential.js';
+import { issuerId, typesOf, type JsonObject, subjectOf } from '../vc/credential.js';
 
 export interface AuthorityLookups {
   /** A credential by id, from the ledger (or a bundle). */
@@ -19,7 +19,6 @@ export type AuthorityResult = { ok: true; keyCredential: JsonObject; licence: Js
 
 export const LICENCE_TYPE = 'GS1CompanyPrefixLicenseCredential';
 
-const subjectOf = (credential: JsonObject): JsonObject => (isObject(credential.credentialSubject) ? credential.credentialSubject : {});
 
 /** A GS1 Company Prefix covers a GTIN-14 when it follows the indicator digit (GTIN-12 and -13 are zero-padded). */
 export function prefixCovers(prefix: string, gtin: string): boolean {

@@ -1,5 +1,6 @@
 // Organisations' did:web documents hosted by this server (`did:web:<host>:parties:<name>`), for parties
-// without a web host of their own. Hosting grants nothing: authority comes from credentials, never from here.
+// without a web host of their own. Hosting grants no authority by itself: that comes from credentials,
+// and from the trust file, whose names only the operator may claim (see the write routes).
 import { DataModelError, InputError } from '../errors.js';
 import { didWebFromOrigin } from '../did/did-web.js';
 import type { DidDocument } from '../did/did-document.js';
@@ -34,7 +35,7 @@ export async function openPartyDirectory(store: Store, origin: string, hosted = 
     get: (name) => hosted.get(didOf(name)),
     async put(name, document) {
       const did = didOf(name);
-      checkDocument(did, document);
+      checkPartyDocument(did, document);
       const doc = document as DidDocument;
       // Documents from before an origin change stay readable under their old DID: keyed by DID, not name.
       await store.batch([{ type: 'put', key: PREFIX + encodeURIComponent(did), value: JSON.stringify(doc) }]);
@@ -44,7 +45,8 @@ export async function openPartyDirectory(store: Store, origin: string, hosted = 
   };
 }
 
-function checkDocument(did: string, document: unknown): void {
+/** Throws DID_INVALID unless `document` is a party document for `did`: Ed25519 Multikeys of its own, listed for authentication and assertions. */
+export function checkPartyDocument(did: string, document: unknown): void {
   const bad = (message: string) => new DataModelError('DID_INVALID', message, { evidence: { did } });
   if (typeof document !== 'object' || document === null || Array.isArray(document)) throw bad('The body is a DID document');
   const doc = document as DidDocument;

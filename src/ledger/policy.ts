@@ -2,9 +2,9 @@
 // are never trusted to. Verifiers apply the same authority rules when they read (src/ledger/authority.ts).
 import { AuthError, ChainError, NotFoundError, type ErrorCode } from '../errors.js';
 import { parseDigitalLink } from '../gs1/index.js';
-import { isObject, issuerId, typesOf, type JsonObject } from '../vc/credential.js';
+import { isObject, issuerId, subjectOf, typesOf, type JsonObject } from '../vc/credential.js';
 import { gtinAuthority, keyCredentialProblem, LICENCE_TYPE, type AuthorityLookups } from './authority.js';
-import { isPartySubject } from './ledger.js';
+import { isPartySubject, unitOf } from './ledger.js';
 import { levelsOf, type Level } from './subjects.js';
 import { unitState, type UnitChains, type UnitState } from './unit-state.js';
 
@@ -17,8 +17,8 @@ export type IssuerRule =
   | 'gtin-authority'
   /** anyone at all (the right to repair) */
   | 'anyone'
-  /** the unit's current owner, or anyone while nobody owns it */
-  | 'owner-or-unowned'
+  /** the unit's current owner; while nobody owns it, whoever speaks for its GTIN */
+  | 'owner-else-gtin-authority'
   /** the ownership registry (this server), through its own endpoints only */
   | 'registry';
 
@@ -38,6 +38,8 @@ export interface PolicyRule {
   about: readonly ('party' | Level)[];
   issuer: IssuerRule;
   unit: UnitRule;
+  /** A `successor` it names must already (or in the same append) have a passport naming this unit as its predecessor. */
+  successorNamesPredecessor?: true;
 }
 
 export const POLICY: readonly PolicyRule[] = [
@@ -51,7 +53,7 @@ export const POLICY: readonly PolicyRule[] = [
   { type: 'RecallNoticeCredential', about: ['batch', 'product'], issuer: 'gtin-authority', unit: 'any' },
   { type: 'RepairerAccreditationCredential', about: ['party'], issuer: 'gtin-authority', unit: 'any' },
   { type: 'RepairRecordCredential', about: ['item'], issuer: 'anyone', unit: 'minted' },
-  { type: 'EndOfLifeCredential', about: ['item'], issuer: 'owner-or-unowned', unit: 'minted' },
+  { type: 'EndOfLifeCredential', about: ['item'], issuer: 'owner-else-gtin-authority', unit: 'minted', successorNamesPredecessor: true },
   { type: 'OwnershipCredential', about: ['item'], issuer: 'registry', unit: 'minted' },
   { type: 'OwnershipTransferCredential', about: ['item'], issuer: 'registry', unit: 'minted' },
 ];
@@ -78,12 +80,15 @@ export async function chainsOf(subjectId: string, lookups: Pick<AuthorityLookups
  * registry itself for its own credentials); returns the unit's state it was judged on.
  */
 export async function checkPolicy(credential: JsonObject, actor: string, context: PolicyContext): Promise<UnitState | undefined> {
-  const type = typesOf(credential).find((t) => t !== 'VerifiableCredential') ?? 'VerifiableCredential';
+  const types = typesOf(credential).filter((t) => t !== 'VerifiableCredential');
+  const type = types[0] ?? 'VerifiableCredential';
   const issuer = String(issuerId(credential));
   const subject = isObject(credential.credentialSubject) ? credential.credentialSubject : {};
   const subjectId = String(subject.id);
   const about: 'party' | Level = isPartySubject(subjectId) ? 'party' : levelsOf(parseDigitalLink(subjectId))[0]!.level;
   const evidence = { credential: credential.id, type, issuer, actor, subject: subjectId };
+  // One type per credential: what the policy judges it as is what readers fold it as.
+  if (types.length !== 1) throw deny('POLICY_DENIED', `A credential in the ledger has one type besides VerifiableCredential, not ${types.length}`, evidence);
   const rule = POLICY.find((r) => r.type === type && r.about.includes(about));
   if (!rule) throw deny('POLICY_DENIED', `No rule lets anyone append a ${type} about a ${about}`, evidence);
   const ruleEvidence = { ...evidence, rule };
@@ -100,6 +105,9 @@ export async function checkPolicy(credential: JsonObject, actor: string, context
     if (rule.unit === 'keyed' && (!keyed || state.passport)) {
       throw deny(keyed ? 'CHAIN_CONFLICT' : 'UNIT_UNKNOWN', keyed ? `${subjectId} already has its passport` : `${subjectId} has no KeyCredential: mint it with one first`, ruleEvidence);
     }
+    // The unit's passport is by whoever opened its chain with the unit's KeyCredential.
+    const opener = chains.unit.find((c) => typesOf(c).includes('KeyCredential'));
+    if (rule.unit === 'keyed' && opener && issuerId(opener) !== issuer) throw deny('GTIN_NOT_LICENSED', `${subjectId} was keyed by ${String(issuerId(opener))}, not ${issuer}`, ruleEvidence);
     if (rule.unit === 'minted' && !state.passport) throw deny('UNIT_UNKNOWN', `No passport was minted for ${subjectId}`, ruleEvidence);
     if (rule.unit === 'minted' && state.endOfLife) {
       throw deny('UNIT_ENDED', `${subjectId} reached its end of life (${String((state.endOfLife.credentialSubject as JsonObject).endOfLifeState)})`, ruleEvidence);
@@ -124,14 +132,25 @@ export async function checkPolicy(credential: JsonObject, actor: string, context
       }
       break;
     }
-    case 'owner-or-unowned':
-      if (state?.ownership && state.ownership.owner !== issuer) {
-        throw deny('NOT_OWNER', `${subjectId} is owned by someone else: its owner transfers it to ${issuer} first`, ruleEvidence);
+    case 'owner-else-gtin-authority':
+      if (state?.ownership) {
+        if (state.ownership.owner !== issuer) throw deny('NOT_OWNER', `${subjectId} is owned by someone else: its owner transfers it to ${issuer} first`, ruleEvidence);
+      } else {
+        const authority = await gtinAuthority(issuer, parseDigitalLink(subjectId).primaryKey.value, context);
+        if (!authority.ok) throw deny('NOT_OWNER', `Nobody owns ${subjectId} yet: only its manufacturer may end its life`, { ...ruleEvidence, reason: authority.reason });
       }
       break;
     case 'anyone':
     case 'registry':
       break;
+  }
+  if (rule.successorNamesPredecessor && typeof subject.successor === 'string') {
+    const successor = await chainsOf(subject.successor, context);
+    const passport = successor.unit.find((c) => typesOf(c).includes('DigitalProductPassport'));
+    const named = passport && typeof subjectOf(passport).predecessor === 'string' ? unitOf({ credentialSubject: { id: subjectOf(passport).predecessor } }) : undefined;
+    if (named !== unitOf(credential)) {
+      throw deny('POLICY_DENIED', `The successor ${subject.successor} has no passport naming ${subjectId} as its predecessor: mint it in the same append`, ruleEvidence);
+    }
   }
   return state;
 }

@@ -2,9 +2,9 @@
 // themselves with presentations and authorisations over fresh challenges; the registry issues, as
 // itself, the OwnershipCredential and OwnershipTransferCredential, and keeps their status bits.
 import { randomUUID } from 'node:crypto';
-import { AuthError, DataModelError, InputError, NotFoundError, ChainError } from '../errors.js';
+import { AuthError, DataModelError, InputError, NotFoundError, ChainError, isDppError } from '../errors.js';
 import { canonicalDigitalLink, parseDigitalLink } from '../gs1/index.js';
-import { asArray, isObject, issuerId, typesOf, type JsonObject } from '../vc/credential.js';
+import { asArray, isObject, issuerId, typesOf, type JsonObject, subjectOf } from '../vc/credential.js';
 import { digestMultibase } from '../vc/jcs.js';
 import { decodeBitstring, getBit, type StatusPurpose } from '../vc/status-list.js';
 import type { Verifier } from '../vc/verify.js';
@@ -17,6 +17,8 @@ import { addPeriod, unitState, type UnitState } from './unit-state.js';
 import type { WriteGate } from './write-gate.js';
 
 export type ChallengePurpose = 'register' | 'transfer' | 'report';
+/** How long a transfer challenge (inside an authorisation) stays usable: a week. */
+const TRANSFER_CHALLENGE_SECONDS = 7 * 24 * 3600;
 export const CHALLENGE_PURPOSES: readonly ChallengePurpose[] = ['register', 'transfer', 'report'];
 
 export interface RegistryDeps {
@@ -64,7 +66,6 @@ export interface Registry {
 
 const CONTEXTS = ['https://www.w3.org/ns/credentials/v2', 'https://dppledger.org/contexts/dpp/v1'];
 const schemaOf = (type: string) => ({ id: `https://dppledger.org/schemas/${type}/v1`, type: 'JsonSchema' });
-const subjectOf = (credential: JsonObject): JsonObject => (isObject(credential.credentialSubject) ? credential.credentialSubject : {});
 
 export function createRegistry(deps: RegistryDeps): Registry {
   const newId = deps.newId ?? (() => `urn:uuid:${randomUUID()}`);
@@ -86,8 +87,8 @@ export function createRegistry(deps: RegistryDeps): Registry {
     return { link: String(subjectOf(state.passport).id), state, head: { id: head!.id, digestMultibase: head!.digestMultibase } };
   }
 
-  /** The holder of a presentation made over a challenge of ours for this purpose and unit. */
-  async function presenter(presentation: unknown, purpose: ChallengePurpose, subject: string): Promise<string> {
+  /** The holder of a verified presentation bound to our domain, and the challenge it is over (not yet consumed). */
+  async function presenter(presentation: unknown): Promise<{ holder: string; challenge: string }> {
     if (!isObject(presentation)) throw new InputError('INVALID_INPUT', '"presentation" is a signed verifiable presentation');
     const proof = asArray(presentation.proof as unknown).find(isObject);
     const challenge = typeof proof?.challenge === 'string' ? proof.challenge : undefined;
@@ -96,9 +97,21 @@ export function createRegistry(deps: RegistryDeps): Registry {
     if (!report.verified) {
       throw new AuthError('REQUEST_SIGNATURE_INVALID', 'The presentation does not verify', { evidence: { checks: report.checks.filter((c) => c.status === 'fail') } });
     }
-    await deps.challenges.consume(challenge, purposeKey(purpose, subject));
-    const holder = typeof presentation.holder === 'string' ? presentation.holder : String(proof!.verificationMethod).split('#')[0]!;
-    return holder;
+    return { holder: typeof presentation.holder === 'string' ? presentation.holder : String(proof!.verificationMethod).split('#')[0]!, challenge };
+  }
+
+  /**
+   * Runs `attempt` (which reads the unit afresh, judges it and appends) again when a concurrent write moved
+   * the chain meanwhile: the challenge is spent once, before the first attempt, after every check passed once.
+   */
+  async function retrying<T>(attempt: () => Promise<T>): Promise<T> {
+    for (let tries = 1; ; tries++) {
+      try {
+        return await attempt();
+      } catch (err) {
+        if (!isDppError(err) || err.code !== 'CHAIN_CONFLICT' || tries >= 5) throw err;
+      }
+    }
   }
 
   function contactOf(input: unknown): Contact | undefined {
@@ -155,20 +168,30 @@ export function createRegistry(deps: RegistryDeps): Registry {
     async challenge(subject, purpose) {
       if (!CHALLENGE_PURPOSES.includes(purpose)) throw new InputError('INVALID_INPUT', `purpose is one of ${CHALLENGE_PURPOSES.join(', ')}`);
       const { link } = await unitOfLink(subject);
-      return { ...(await deps.challenges.issue(purposeKey(purpose, link))), domain: deps.domain };
+      // A transfer's challenge travels inside an authorisation the buyer may use days later.
+      return { ...(await deps.challenges.issue(purposeKey(purpose, link), purpose === 'transfer' ? TRANSFER_CHALLENGE_SECONDS : undefined)), domain: deps.domain };
     },
 
     async register(actor, input) {
-      const { link, state, head } = await unitOfLink(input.subject);
+      const { link } = await unitOfLink(input.subject);
       const contact = contactOf(input.contact);
-      const owner = await presenter(input.presentation, 'register', link);
+      const { holder: owner, challenge } = await presenter(input.presentation);
       if (owner !== actor) throw new AuthError('POLICY_DENIED', `The request is signed by ${actor}, the presentation by ${owner}`, { evidence: { actor, owner } });
-      if (state.ownership) throw new ChainError('UNIT_REGISTERED', `${link} is already registered: its owner transfers it`, { evidence: { subject: link } });
-      const until = warrantyUntil(state);
-      const ownership = await ownershipCredential(link, owner, until ? { warrantyUntil: until } : {}, head);
-      const unit = unitOf(ownership.dataIntegrity);
-      const acknowledgements = await deps.gate.append(deps.did, [ownership], { alongside: async () => (contact ? [deps.contacts.preparePut(unit, owner, contact)] : []) });
-      return { ownership: ownership.dataIntegrity, acknowledgements };
+      const judge = async () => {
+        const unit = await unitOfLink(link);
+        if (unit.state.ownership) throw new ChainError('UNIT_REGISTERED', `${link} is already registered: its owner transfers it`, { evidence: { subject: link } });
+        return unit;
+      };
+      await judge();
+      await deps.challenges.consume(challenge, purposeKey('register', link));
+      return retrying(async () => {
+        const { state, head } = await judge();
+        const until = warrantyUntil(state);
+        const ownership = await ownershipCredential(link, owner, until ? { warrantyUntil: until } : {}, head);
+        const unit = unitOf(ownership.dataIntegrity);
+        const acknowledgements = await deps.gate.append(deps.did, [ownership], { alongside: async () => (contact ? [deps.contacts.preparePut(unit, owner, contact)] : []) });
+        return { ownership: ownership.dataIntegrity, acknowledgements };
+      });
     },
 
     async transfer(actor, input) {
@@ -184,60 +207,76 @@ export function createRegistry(deps: RegistryDeps): Registry {
       const seller = String(issuerId(authorization));
       const buyer = String(claims.transferredTo);
       if (typeof authorization.validUntil !== 'string') throw new DataModelError('AUTHORISATION_INVALID', 'A transfer authorisation carries its validUntil');
-      const { link, state, head } = await unitOfLink(claims.id);
-      await deps.challenges.consume(String(claims.transferChallenge), purposeKey('transfer', link));
-      if (actor !== seller && actor !== buyer) throw new AuthError('POLICY_DENIED', `Only the seller or the buyer sends a transfer, not ${actor}`, { evidence: { actor, seller, buyer } });
-      const current = state.ownership;
-      if (!current || current.owner !== seller || current.credential !== claims.ownership) {
-        throw new AuthError('NOT_OWNER', `${seller} is not the current owner of ${link}`, { evidence: { seller, ownership: claims.ownership, current: current?.credential ?? null } });
-      }
       if (buyer === seller || !/^did:[a-z0-9]+:\S+$/.test(buyer)) throw new DataModelError('AUTHORISATION_INVALID', 'transferredTo is the buyer\'s DID, not the seller\'s', { evidence: { buyer } });
-      if (await isSuspended(current.credential)) throw new ChainError('UNIT_REPORTED_STOLEN', `${link} is reported stolen or lost`, { evidence: { subject: link } });
+      if (actor !== seller && actor !== buyer) throw new AuthError('POLICY_DENIED', `Only the seller or the buyer sends a transfer, not ${actor}`, { evidence: { actor, seller, buyer } });
+      // Contact details are the buyer's to give, for themselves.
+      if (input.contact !== undefined && actor !== buyer) throw new InputError('INVALID_INPUT', 'Only the buyer leaves contact details, when sending the transfer themselves');
       const contact = contactOf(input.contact);
-
-      const warrantyTransferred = !!current.warrantyUntil && state.warranty?.transferable === true;
-      const transfer = await deps.secure({
-        '@context': CONTEXTS,
-        id: newId(),
-        type: ['VerifiableCredential', 'OwnershipTransferCredential'],
-        issuer: deps.did,
-        validFrom: deps.now().toISOString(),
-        credentialSchema: schemaOf('OwnershipTransferCredential'),
-        previousEvent: head,
-        credentialSubject: {
-          id: link,
-          transferredFrom: seller,
-          transferredTo: buyer,
-          previousOwnership: current.credential,
-          transferDate: deps.now().toISOString(),
-          warrantyTransferred,
-          authorization,
-        },
+      const { link } = await unitOfLink(claims.id);
+      const judge = async () => {
+        const unit = await unitOfLink(link);
+        const current = unit.state.ownership;
+        if (!current || current.owner !== seller || current.credential !== claims.ownership) {
+          throw new AuthError('NOT_OWNER', `${seller} is not the current owner of ${link}`, { evidence: { seller, ownership: claims.ownership, current: current?.credential ?? null } });
+        }
+        if (await isSuspended(current.credential)) throw new ChainError('UNIT_REPORTED_STOLEN', `${link} is reported stolen or lost`, { evidence: { subject: link } });
+        return { ...unit, current };
+      };
+      await judge();
+      await deps.challenges.consume(String(claims.transferChallenge), purposeKey('transfer', link));
+      return retrying(async () => {
+        const { state, head, current } = await judge();
+        // What is left of the warranty goes with the unit when the terms let it.
+        const today = deps.now().toISOString().slice(0, 10);
+        const warrantyTransferred = !!current.warrantyUntil && current.warrantyUntil >= today && state.warranty?.transferable === true;
+        const transfer = await deps.secure({
+          '@context': CONTEXTS,
+          id: newId(),
+          type: ['VerifiableCredential', 'OwnershipTransferCredential'],
+          issuer: deps.did,
+          validFrom: deps.now().toISOString(),
+          credentialSchema: schemaOf('OwnershipTransferCredential'),
+          previousEvent: head,
+          credentialSubject: {
+            id: link,
+            transferredFrom: seller,
+            transferredTo: buyer,
+            previousOwnership: current.credential,
+            transferDate: deps.now().toISOString(),
+            warrantyTransferred,
+            authorization,
+          },
+        });
+        const ownership = await ownershipCredential(
+          link,
+          buyer,
+          { previousOwnership: current.credential, ...(warrantyTransferred ? { warrantyUntil: current.warrantyUntil } : {}) },
+          { id: transfer.id, digestMultibase: digestMultibase(transfer.dataIntegrity) },
+        );
+        const unit = unitOf(ownership.dataIntegrity);
+        const revocation = await entryOf(current.credential, 'revocation');
+        const acknowledgements = await deps.gate.append(deps.did, [transfer, ownership], {
+          // In the sequencer: a stolen report that landed meanwhile stops the sale; the seller's ownership is
+          // revoked, and their contact details forgotten, with the transfer or not at all.
+          alongside: async () => {
+            if (await isSuspended(current.credential)) throw new ChainError('UNIT_REPORTED_STOLEN', `${link} is reported stolen or lost`, { evidence: { subject: link } });
+            return [
+              ...(revocation ? [await deps.statusLists.prepareSet(revocation.list, revocation.index, 1)] : []),
+              deps.contacts.prepareDelete(unit, seller),
+              ...(contact ? [deps.contacts.preparePut(unit, buyer, contact)] : []),
+            ];
+          },
+        });
+        return { transfer: transfer.dataIntegrity, ownership: ownership.dataIntegrity, acknowledgements };
       });
-      const ownership = await ownershipCredential(
-        link,
-        buyer,
-        { previousOwnership: current.credential, ...(warrantyTransferred ? { warrantyUntil: current.warrantyUntil } : {}) },
-        { id: transfer.id, digestMultibase: digestMultibase(transfer.dataIntegrity) },
-      );
-      const unit = unitOf(ownership.dataIntegrity);
-      const revocation = await entryOf(current.credential, 'revocation');
-      const acknowledgements = await deps.gate.append(deps.did, [transfer, ownership], {
-        // The seller's ownership is revoked, and their contact details forgotten, with the transfer or not at all.
-        alongside: async () => [
-          ...(revocation ? [await deps.statusLists.prepareSet(revocation.list, revocation.index, 1)] : []),
-          deps.contacts.prepareDelete(unit, seller),
-          ...(contact ? [deps.contacts.preparePut(unit, buyer, contact)] : []),
-        ],
-      });
-      return { transfer: transfer.dataIntegrity, ownership: ownership.dataIntegrity, acknowledgements };
     },
 
     async report(actor, input) {
       if (!['stolen', 'lost', 'found'].includes(String(input.state))) throw new InputError('INVALID_INPUT', 'state is stolen, lost or found');
       const { link, state } = await unitOfLink(input.subject);
-      const owner = await presenter(input.presentation, 'report', link);
+      const { holder: owner, challenge } = await presenter(input.presentation);
       if (owner !== actor || state.ownership?.owner !== owner) throw new AuthError('NOT_OWNER', `${owner} is not the current owner of ${link}`, { evidence: { owner, actor } });
+      await deps.challenges.consume(challenge, purposeKey('report', link));
       const entry = await entryOf(state.ownership.credential, 'suspension');
       if (!entry) throw new DataModelError('STATUS_LIST_INVALID', 'The ownership credential has no suspension entry');
       const suspended = input.state !== 'found';

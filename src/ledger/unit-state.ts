@@ -1,7 +1,7 @@
 // What a unit's chains say about it now: minted, owned by whom, under warranty until when, repaired,
 // recalled, at end of life. A pure fold over credentials, shared by the write policy, the registry and readers.
 import { parseDigitalLink } from '../gs1/index.js';
-import { isObject, issuerId, typesOf, type JsonObject } from '../vc/credential.js';
+import { isObject, issuerId, typesOf, type JsonObject, subjectOf } from '../vc/credential.js';
 
 /** The credentials of a unit's own chain and of the batch and product (GTIN) chains above it, each in chain order. */
 export interface UnitChains {
@@ -45,7 +45,6 @@ export interface UnitState {
   endOfLife?: JsonObject;
 }
 
-const subjectOf = (credential: JsonObject): JsonObject => (isObject(credential.credentialSubject) ? credential.credentialSubject : {});
 const is = (credential: JsonObject, type: string) => typesOf(credential).includes(type);
 
 export function unitState(chains: UnitChains, unitLink?: string): UnitState {

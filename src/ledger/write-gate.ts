@@ -1,6 +1,7 @@
 // The ledger's front door: every append is judged against the policy table for the party making it,
 // with the credentials earlier in the same batch already counted, then handed to the ledger whole.
-import type { JsonObject } from '../vc/credential.js';
+import { isObject, issuerId, type JsonObject } from '../vc/credential.js';
+import { AuthError } from '../errors.js';
 import type { CredentialRepository, StoredCredential } from '../storage/credential-repository.js';
 import { validityCheck, type Verifier } from '../vc/verify.js';
 import { checkPolicy, type PolicyContext } from './policy.js';
@@ -70,6 +71,11 @@ export function createWriteGate(deps: WriteGateDeps): WriteGate {
     // The ledger verifies every proof first, then asks the policy about what is new (a retry of what is
     // recorded is the ledger's to acknowledge, not the policy's to judge again).
     append(actor, items, options) {
+      // The cheap refusal first: nobody makes the ledger verify credentials they did not issue.
+      for (const item of Array.isArray(items) ? items : []) {
+        const issuer = isObject(item?.dataIntegrity) ? issuerId(item.dataIntegrity) : undefined;
+        if (issuer !== undefined && issuer !== actor) throw new AuthError('POLICY_DENIED', `${actor} may only append credentials it issued, not one by ${issuer}`, { evidence: { actor, issuer, credential: item.id } });
+      }
       return ledger.append(items, {
         ...options,
         async authorize(fresh) {

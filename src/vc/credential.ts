@@ -21,6 +21,11 @@ export function issuerId(credential: JsonObject): string | undefined {
   return undefined;
 }
 
+/** The (first) credential subject, or an empty object when there is none. */
+export function subjectOf(credential: JsonObject): JsonObject {
+  return isObject(credential.credentialSubject) ? credential.credentialSubject : {};
+}
+
 export function typesOf(document: JsonObject): string[] {
   return asArray(document.type as string | string[] | undefined).filter((t): t is string => typeof t === 'string');
 }

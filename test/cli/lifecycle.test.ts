@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { leafHash, parseCheckpoint, verifyInclusion } from '../../src/log/index.js';
-import { startLifecycleWorld, GTIN, PASSPORT, unitLink, type LifecycleWorld } from '../lifecycle-world.js';
+import { startLifecycleWorld, OPERATOR_TOKEN, GTIN, PASSPORT, unitLink, type LifecycleWorld } from '../lifecycle-world.js';
 
 const CLI = fileURLToPath(new URL('../../dist/src/cli/main.js', import.meta.url));
 
@@ -79,7 +79,7 @@ describe('a unit\'s whole life through the CLI', { timeout: 60_000 }, () => {
       ['recycle', 'recycler', 'recycle-co'],
       ['inspector', 'regulator', 'inspector'],
     ] as const) {
-      did[wallet] = await ok(wallet, role, 'init', '--server', world.origin, ...(name ? ['--name', name] : []));
+      did[wallet] = await ok(wallet, role, 'init', '--server', world.origin, ...(name ? ['--name', name] : []), ...(wallet === 'registrar' ? ['--token', OPERATOR_TOKEN] : []));
       expect(did[wallet]).toMatch(name ? new RegExp(`^did:web:127\\.0\\.0\\.1%3A\\d+:parties:${name}$`) : /^did:key:z6Mk/);
     }
     const hosted = await world.get<{ id: string }>('/parties/acme-cli/did.json');

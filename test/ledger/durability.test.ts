@@ -21,6 +21,8 @@ import { chained, createManufacturer, identityOf, type Manufacturer } from '../.
 import { TEST_SECRET, freePort } from '../helpers.js';
 import { GTIN, PASSPORT, PREFIX, WARRANTY, unitLink } from '../lifecycle-world.js';
 
+const OPERATOR_TOKEN = 'durability-operator-token-0123';
+
 const CLI = fileURLToPath(new URL('../../dist/src/cli/main.js', import.meta.url));
 const UNITS = 30;
 const EVENTS_PER_UNIT = 5;
@@ -47,7 +49,7 @@ const items: Secured[] = [];
 
 function start(): Promise<ChildProcess> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, 'serve', '--port', String(port), '--data', join(dir, 'data'), '--trust', trustFile], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, [CLI, 'serve', '--port', String(port), '--data', join(dir, 'data'), '--trust', trustFile, '--token', OPERATOR_TOKEN], { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
       out += chunk;
@@ -76,7 +78,7 @@ beforeAll(async () => {
     const fetch = networkFetch({ DPP_DID_WEB_HTTP: '1' });
     const party = async (name: string): Promise<Actor> => {
       const p = createParty({ store: createMemoryStore(), secretKeyHex: TEST_SECRET, now: () => new Date(), fetch });
-      return createActor({ party: p, did: await hostedIdentity(p, client, name), client });
+      return createActor({ party: p, did: await hostedIdentity(p, client, name, name === 'registrar' ? OPERATOR_TOKEN : undefined), client });
     };
     const registrar = createRegistrar(await party('registrar'));
     manufacturer = createManufacturer(await party('acme'));

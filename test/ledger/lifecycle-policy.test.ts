@@ -28,6 +28,13 @@ async function refused(code: string, unit: string | undefined, write: () => Prom
 }
 
 describe('the write policy', () => {
+  it('judges a credential with one type besides VerifiableCredential only', async () => {
+    const { checkPolicy } = await import('../../src/ledger/policy.js');
+    const twoTypes = { type: ['VerifiableCredential', 'RepairRecordCredential', 'OwnershipCredential'], issuer: 'did:key:z6Mkx', credentialSubject: { id: unitLink('X-1') } };
+    const context = { registry: 'did:web:registry.example', trustedRegistrars: new Set<string>(), credential: async () => undefined, chain: async () => [], inactive: async () => undefined };
+    await expect(checkPolicy(twoTypes, 'did:key:z6Mkx', context)).rejects.toMatchObject({ code: 'POLICY_DENIED' });
+  });
+
   it('mints, then refuses a second mint of the same unit and writes without a signature', async () => {
     const unit = unitLink('P-1');
     await world.manufacturer.mint({ digitalLink: unit, passport: PASSPORT, warranty: WARRANTY });
@@ -126,7 +133,7 @@ describe('the write policy', () => {
     const acme = world.manufacturer.actor;
     const document = await acme.party.didDocument(acme.did);
     const hijack = acme.client.send('PUT', '/parties/acme/did.json', document, await intruder.signer());
-    await expect(hijack).rejects.toMatchObject({ code: 'POLICY_DENIED' });
+    await expect(hijack).rejects.toMatchObject({ code: 'PARTY_TAKEN' });
     // Nor can the intruder pass its request off as acme's: the key is not in acme's document.
     const forged = { ...(await intruder.signer()), id: `${acme.did}#${(await intruder.signer()).id.split('#')[1]}` };
     await expect(acme.client.send('PUT', '/parties/acme/did.json', document, forged)).rejects.toMatchObject({ code: 'REQUEST_SIGNATURE_INVALID' });
@@ -167,6 +174,53 @@ describe('the write policy', () => {
     const stale = await owner.authorizeTransfer(unit, buyer.did, 1);
     await new Promise((resolve) => setTimeout(resolve, 1500));
     await refused('AUTHORISATION_INVALID', unit, () => owner.completeTransfer(stale));
+  });
+
+  it('keeps the trusted registrar\'s name for the operator, and refuses a malformed first document with 4xx', async () => {
+    const { createParty } = await import('../../agents/party.js');
+    const { createMemoryStore } = await import('../../src/storage/memory-store.js');
+    const { hostedIdentity } = await import('../../agents/identity.js');
+    const { TEST_SECRET } = await import('../helpers.js');
+    // A fresh world whose trusted registrar's name nobody has claimed yet.
+    const fresh = await startLifecycleWorld({ parties: false });
+    try {
+      const squatter = createParty({ store: createMemoryStore(), secretKeyHex: TEST_SECRET, now: () => new Date() });
+      const client = (await fresh.party()).client;
+      await expect(hostedIdentity(squatter, client, 'registrar')).rejects.toMatchObject({ code: 'UNAUTHORIZED' });
+      const did = `${(await import('../../src/did/did-web.js')).didWebFromOrigin(fresh.origin)}:parties:odd`;
+      await squatter.createIdentity(did);
+      const document = await squatter.didDocument(did);
+      for (const broken of [{ ...document, authentication: [{ id: 5 }] }, { ...document, verificationMethod: 5 }]) {
+        await expect(client.send('PUT', '/parties/odd/did.json', broken, await squatter.signer(did))).rejects.toMatchObject({ code: 'DID_INVALID' });
+      }
+    } finally {
+      await fresh.close();
+    }
+  });
+
+  it('ends a life only by the owner (or, unowned, the manufacturer), and a successor only with its passport', async () => {
+    const unit = unitLink('E-1');
+    await world.manufacturer.mint({ digitalLink: unit, passport: PASSPORT });
+    const stranger = createRecycler(await world.party());
+    await refused('NOT_OWNER', unit, () => stranger.endOfLife(unit, 'recycled'));
+    const maker = createRecycler(world.manufacturer.actor);
+    const repurposed = { endOfLifeState: 'repurposed', endOfLifeDate: '2026-05-01', successor: unitLink('E-1-NEXT') };
+    await refused('POLICY_DENIED', unit, () => maker.actor.record('EndOfLifeCredential', unit, repurposed));
+    await maker.endOfLife(unit, 'recycled');
+  });
+
+  it('does not let a stranger burn a transfer authorisation, nor the seller file the buyer\'s contact', async () => {
+    const unit = unitLink('T-1');
+    await world.manufacturer.mint({ digitalLink: unit, passport: PASSPORT });
+    const seller = createOwner(await world.party());
+    const buyer = createOwner(await world.party());
+    const stranger = createOwner(await world.party());
+    await seller.register(unit);
+    const authorization = await seller.authorizeTransfer(unit, buyer.actor.did);
+    await refused('POLICY_DENIED', unit, () => stranger.completeTransfer(authorization));
+    await refused('INVALID_INPUT', unit, () => seller.completeTransfer(authorization, { email: 'spam@evil.example' }));
+    const { ownership } = await buyer.completeTransfer(authorization, { email: 'buyer@example.org' });
+    expect((ownership.credentialSubject as { owner: string }).owner).toBe(buyer.actor.did);
   });
 
   it('lets exactly one of fifty concurrent transfers of one unit succeed', async () => {
