@@ -44,7 +44,9 @@ export function writeRoutes(deps: WriteRoutesDeps): Router {
   };
 
   router.post('/ledger/credentials', body, signed, async (req, res) => {
-    const acknowledgements = await deps.gate.append(actorOf(res), appendItems(req.body));
+    const items = appendItems(req.body);
+    // A recall notice queues a notification to every owner of a covered unit who left contact details, in the same write.
+    const acknowledgements = await deps.gate.append(actorOf(res), items, { alongside: (appended) => deps.registry.recallNotifications(appended) });
     res.status(201).json({ acknowledgements, checkpoint: await deps.ledger.checkpoint() });
   });
 
@@ -80,6 +82,11 @@ export function writeRoutes(deps: WriteRoutesDeps): Router {
     const { subject, presentation, state } = object(req.body);
     res.json(await deps.registry.report(actorOf(res), { subject: field(subject, 'subject'), presentation, state }));
   });
+  // The operator's mailer takes the queued recall notifications (they leave the store as they are handed over).
+  router.post('/registry/outbox', (req, res, next) => void (deps.isOperator(req) ? next() : next(new AuthError('UNAUTHORIZED', 'The operator\'s bearer token is required'))), async (_req, res) => {
+    res.set('Cache-Control', 'no-store').json({ notifications: await deps.registry.drainOutbox() });
+  });
+
   // GDPR access and erasure of the contact details an owner left: theirs only, by their signed request.
   router.get('/registry/contact', signed, async (req, res) => {
     const contact = await deps.registry.contact(actorOf(res), field(req.query.subject, 'subject'));

@@ -47,9 +47,10 @@ export interface AppendOptions {
   authorize?: (fresh: readonly StoredCredential[]) => Promise<void>;
   /**
    * Further writes that must land in the same atomic batch (a status bit flipped with the event that
-   * changes it). Called in the sequencer once the chains are checked; not called for pure retries.
+   * changes it), given the credentials newly appended (not the retries). Called in the sequencer once
+   * the chains are checked; not called when everything was already recorded.
    */
-  alongside?: () => Promise<PreparedWrite[]>;
+  alongside?: (appended: readonly StoredCredential[]) => Promise<PreparedWrite[]>;
 }
 
 export interface Ledger {
@@ -190,7 +191,8 @@ export async function createLedger(deps: LedgerDeps): Promise<Ledger> {
       }
       if (fresh.length === 0) return acks;
       for (const [unit, h] of heads) operations.push({ type: 'put', key: HEAD(unit), value: JSON.stringify(h) });
-      for (const write of (await options.alongside?.()) ?? []) {
+      const newlyAppended = items.filter((item) => fresh.some((f) => f.event.id === item.id));
+      for (const write of (await options.alongside?.(newlyAppended)) ?? []) {
         operations.push(...write.operations);
         commits.push(write.commit);
       }

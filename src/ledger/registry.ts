@@ -3,17 +3,17 @@
 // itself, the OwnershipCredential and OwnershipTransferCredential, and keeps their status bits.
 import { randomUUID } from 'node:crypto';
 import { AuthError, DataModelError, InputError, NotFoundError, ChainError, isDppError } from '../errors.js';
-import { canonicalDigitalLink, parseDigitalLink } from '../gs1/index.js';
+import { canonicalDigitalLink, formatDigitalLink, fromElementString, parseDigitalLink } from '../gs1/index.js';
 import { asArray, isObject, issuerId, typesOf, type JsonObject, subjectOf } from '../vc/credential.js';
 import { digestMultibase } from '../vc/jcs.js';
 import { decodeBitstring, getBit, type StatusPurpose } from '../vc/status-list.js';
 import type { Verifier } from '../vc/verify.js';
 import type { StoredCredential } from '../storage/credential-repository.js';
-import type { Contact, ContactStore } from '../storage/contact-store.js';
+import type { Contact, ContactStore, RecallNotification } from '../storage/contact-store.js';
 import type { PreparedWrite } from '../storage/store.js';
 import { unitOf, type Acknowledgement, type Ledger } from './ledger.js';
 import { chainsOf } from './policy.js';
-import { addPeriod, unitState, type UnitState } from './unit-state.js';
+import { addPeriod, recallCovers, unitState, type UnitState } from './unit-state.js';
 import type { WriteGate } from './write-gate.js';
 
 export type ChallengePurpose = 'register' | 'transfer' | 'report';
@@ -25,7 +25,7 @@ export interface RegistryDeps {
   /** The registry's DID (the server's) and the origin presentations must be bound to (their `domain`). */
   did: string;
   domain: string;
-  ledger: Pick<Ledger, 'head' | 'commit'>;
+  ledger: Pick<Ledger, 'head' | 'commit' | 'members'>;
   gate: WriteGate;
   verifier: Pick<Verifier, 'verifyCredential' | 'verifyPresentation'>;
   challenges: {
@@ -62,6 +62,10 @@ export interface Registry {
   contact(actor: string, subject: string): Promise<Contact | undefined>;
   /** Erases them (GDPR erasure); the ledger is untouched. */
   forgetContact(actor: string, subject: string): Promise<void>;
+  /** The writes that queue a notification to every owner who left contact details on a unit a recall notice among `items` covers. */
+  recallNotifications(items: readonly StoredCredential[]): Promise<PreparedWrite[]>;
+  /** The queued recall notifications, handed over (to the operator's mailer) and removed. */
+  drainOutbox(): Promise<RecallNotification[]>;
 }
 
 const CONTEXTS = ['https://www.w3.org/ns/credentials/v2', 'https://dppledger.org/contexts/dpp/v1'];
@@ -286,6 +290,35 @@ export function createRegistry(deps: RegistryDeps): Registry {
 
     async contact(actor, subject) {
       return deps.contacts.get(unitOf({ credentialSubject: { id: subject } }), actor);
+    },
+
+    async recallNotifications(items) {
+      const writes: PreparedWrite[] = [];
+      for (const { dataIntegrity: notice } of items) {
+        if (!typesOf(notice).includes('RecallNoticeCredential')) continue;
+        const claims = subjectOf(notice);
+        // The units listed under the notice's batch (or GTIN): a unit's key leaves its lot out, the batch's names it.
+        const lot = parseDigitalLink(String(claims.id)).qualifiers.find((q) => q.ai === '10')?.value;
+        for await (const unit of deps.ledger.members(unitOf(notice))) {
+          const dl = fromElementString(unit);
+          if (!recallCovers(notice, { itemNumber: dl.qualifiers.find((q) => q.ai === '21')?.value, batchNumber: lot })) continue;
+          for (const { owner, contact } of await deps.contacts.list(unit)) {
+            const link = formatDigitalLink(dl);
+            writes.push(deps.contacts.prepareNotification({ notice: String(notice.id), unit: link, owner, contact, reason: String(claims.reason), remedy: String(claims.remedy) }));
+          }
+        }
+      }
+      return writes;
+    },
+
+    async drainOutbox() {
+      let out: RecallNotification[] = [];
+      await deps.ledger.commit(async () => {
+        const { notifications, drained } = await deps.contacts.outbox();
+        out = notifications;
+        return [drained];
+      });
+      return out;
     },
 
     async forgetContact(actor, subject) {

@@ -10,6 +10,17 @@ export interface Contact {
   consentedAt: string;
 }
 
+/** A recall notice waiting for the operator's mailer, with the contact it goes to. */
+export interface RecallNotification {
+  /** The recall notice's id, and the covered unit's Digital Link. */
+  notice: string;
+  unit: string;
+  owner: string;
+  contact: Contact;
+  reason: string;
+  remedy: string;
+}
+
 export interface ContactStore {
   /** The write that keeps `contact` for the owner of `unit`, for the caller's atomic batch. */
   preparePut(unit: string, owner: string, contact: Contact): PreparedWrite;
@@ -17,27 +28,32 @@ export interface ContactStore {
   get(unit: string, owner: string): Promise<Contact | undefined>;
   /** Everyone to notify about `unit` (a recall). */
   list(unit: string): Promise<{ owner: string; contact: Contact }[]>;
+  /** The write that queues a recall notification (sealed like the contact it copies). */
+  prepareNotification(notification: RecallNotification): PreparedWrite;
+  /** The queued notifications, and the write that removes them once handed over. */
+  outbox(): Promise<{ notifications: RecallNotification[]; drained: PreparedWrite }>;
 }
 
 const PREFIX = 'contact/';
+const OUTBOX = 'contact-outbox/';
 const keyOf = (unit: string, owner: string) => `${PREFIX}${encodeURIComponent(unit)}/${encodeURIComponent(owner)}`;
 
 /** `secretHex`: the node's 32-byte secret; the sealing key is derived from it for this purpose only. */
 export function createContactStore(store: Store, secretHex: string): ContactStore {
   const key = createHmac('sha256', Buffer.from(secretHex, 'hex')).update('dpp-ledger contact details v1').digest();
-  const seal = (owner: string, contact: Contact) => {
+  const seal = (owner: string, contact: unknown) => {
     const iv = randomBytes(12);
     const cipher = createCipheriv('aes-256-gcm', key, iv);
     cipher.setAAD(Buffer.from(owner));
     const sealed = Buffer.concat([cipher.update(JSON.stringify(contact), 'utf8'), cipher.final()]);
     return Buffer.concat([iv, cipher.getAuthTag(), sealed]).toString('base64');
   };
-  const open = (owner: string, value: string): Contact => {
+  const open = <T = Contact>(owner: string, value: string): T => {
     const raw = Buffer.from(value, 'base64');
     const decipher = createDecipheriv('aes-256-gcm', key, raw.subarray(0, 12));
     decipher.setAAD(Buffer.from(owner));
     decipher.setAuthTag(raw.subarray(12, 28));
-    return JSON.parse(Buffer.concat([decipher.update(raw.subarray(28)), decipher.final()]).toString('utf8')) as Contact;
+    return JSON.parse(Buffer.concat([decipher.update(raw.subarray(28)), decipher.final()]).toString('utf8')) as T;
   };
   const write = (operation: BatchOperation): PreparedWrite => ({ operations: [operation], commit: () => {} });
   return {
@@ -54,6 +70,16 @@ export function createContactStore(store: Store, secretHex: string): ContactStor
         out.push({ owner, contact: open(owner, value) });
       }
       return out;
+    },
+    prepareNotification: (n) => write({ type: 'put', key: `${OUTBOX}${encodeURIComponent(n.notice)}/${encodeURIComponent(n.unit)}/${encodeURIComponent(n.owner)}`, value: seal(n.owner, n) }),
+    async outbox() {
+      const notifications: RecallNotification[] = [];
+      const operations: BatchOperation[] = [];
+      for await (const [k, value] of store.entries(OUTBOX)) {
+        notifications.push(open<RecallNotification>(decodeURIComponent(k.slice(k.lastIndexOf('/') + 1)), value));
+        operations.push({ type: 'del', key: k });
+      }
+      return { notifications, drained: { operations, commit: () => {} } };
     },
   };
 }

@@ -5,7 +5,7 @@ import { createOwner } from '../../agents/owner.js';
 import { createRepairer } from '../../agents/repairer.js';
 import { createRecycler } from '../../agents/recycler.js';
 import { createManufacturer } from '../../agents/manufacturer.js';
-import { PASSPORT, WARRANTY, GTIN, startLifecycleWorld, unitLink, type LifecycleWorld } from '../lifecycle-world.js';
+import { PASSPORT, WARRANTY, GTIN, OPERATOR_TOKEN, startLifecycleWorld, unitLink, type LifecycleWorld } from '../lifecycle-world.js';
 
 let world: LifecycleWorld;
 beforeAll(async () => {
@@ -221,6 +221,20 @@ describe('the write policy', () => {
     await refused('INVALID_INPUT', unit, () => seller.completeTransfer(authorization, { email: 'spam@evil.example' }));
     const { ownership } = await buyer.completeTransfer(authorization, { email: 'buyer@example.org' });
     expect((ownership.credentialSubject as { owner: string }).owner).toBe(buyer.actor.did);
+  });
+
+  it('queues a recall notification for each owner of a covered unit who left contact details, for the operator\'s mailer', async () => {
+    const [covered, other] = [unitLink('N-1', 'LN'), unitLink('N-2', 'LX')];
+    for (const unit of [covered, other]) await world.manufacturer.mint({ digitalLink: unit, passport: PASSPORT });
+    await createOwner(await world.party()).register(covered, { email: 'owner@example.org' });
+    await createOwner(await world.party()).register(other, { email: 'other@example.org' });
+    const drain = (token?: string) => fetch(`${world.origin}/registry/outbox`, { method: 'POST', headers: token ? { authorization: `Bearer ${token}` } : {} });
+    expect((await drain()).status).toBe(401);
+    await drain(OPERATOR_TOKEN); // whatever earlier tests queued
+    const { notice } = await world.manufacturer.recall({ batch: covered }, { reason: 'Overheating connector', remedy: 'Free repair' });
+    const { notifications } = (await (await drain(OPERATOR_TOKEN)).json()) as { notifications: Record<string, unknown>[] };
+    expect(notifications).toEqual([expect.objectContaining({ notice: notice.id, unit: 'https://id.gs1.org/01/09506000134352/21/N-1', contact: expect.objectContaining({ email: 'owner@example.org' }), reason: 'Overheating connector' })]);
+    expect(((await (await drain(OPERATOR_TOKEN)).json()) as { notifications: unknown[] }).notifications).toEqual([]);
   });
 
   it('lets exactly one of fifty concurrent transfers of one unit succeed', async () => {
