@@ -72,7 +72,7 @@ export interface StatusLists {
    * batch; `commit()` once that batch is durable. Nothing changes until then.
    */
   prepareSet(listUrl: string, index: number, value: number): Promise<PreparedWrite>;
-  /** `prepareSet` written on its own. */
+  /** `prepareSet` written on its own: for a single writer (tests, tools); the server sets bits through its ledger's sequencer. */
   set(listUrl: string, index: number, value: number): Promise<void>;
   /**
    * The current list credential; undefined for an unknown list or an external one not uploaded yet. An
@@ -85,8 +85,6 @@ export interface StatusLists {
   publish(listUrl: string, credential: unknown, options: { actor: string; baseVersion?: number }): Promise<number>;
   /** The list's version; NOT_FOUND for an unknown list. */
   version(listUrl: string): Promise<number>;
-  /** What is known of a list, or undefined. */
-  describe(listUrl: string): Promise<StatusListInfo | undefined>;
   /** Every list allocated to `issuer`, by purpose and sequence. */
   listsOf(issuer: string): Promise<StatusListInfo[]>;
 }
@@ -427,10 +425,6 @@ export function createStatusLists(deps: StatusListsDeps): StatusLists {
     },
     async version(listUrl) {
       return (await requireState(listUrl)).version;
-    },
-    async describe(listUrl) {
-      const state = await stateOf(listUrl);
-      return state && info(state);
     },
     async listsOf(issuer) {
       const out: StatusListInfo[] = [];
