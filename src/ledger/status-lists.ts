@@ -47,21 +47,6 @@ export interface StatusListsDeps {
   listValidityMs?: number;
 }
 
-export interface StatusListInfo {
-  /** The list credential's URL (its `id`). */
-  url: string;
-  issuer: string;
-  purpose: StatusPurpose;
-  /** n in `<purpose>-<n>`: a new list starts when the previous is half allocated. */
-  sequence: number;
-  /** Entries in the list; each `statusSize` bits. */
-  entries: number;
-  statusSize: number;
-  /** The server's own list (signed on demand), or one its issuer uploads. */
-  own: boolean;
-  /** Changes so far: an own list's committed sets, an external list's uploads (0 before the first). */
-  version: number;
-}
 
 export interface StatusLists {
   readonly origin: string;
@@ -91,12 +76,22 @@ export interface StatusLists {
 
 /** What is stored once when a list is created. */
 interface ListMeta {
+  /** The list credential's URL (its `id`). */
   url: string;
   issuer: string;
   purpose: StatusPurpose;
+  /** n in `<purpose>-<n>`: a new list starts when the previous is half allocated. */
   sequence: number;
+  /** Entries in the list; each `statusSize` bits. */
   entries: number;
   statusSize: number;
+}
+
+export interface StatusListInfo extends ListMeta {
+  /** The server's own list (signed on demand), or one its issuer uploads. */
+  own: boolean;
+  /** Changes so far: an own list's committed sets, an external list's uploads (0 before the first). */
+  version: number;
 }
 
 interface ListState {
