@@ -1,7 +1,7 @@
 // The owner's wallet (a did:key): registers a unit by scanning, authorises its resale, accepts a unit
 // bought, reports it stolen, lost or found, and proves ownership to a buyer.
 import { randomUUID } from 'node:crypto';
-import { loadBundledContexts, createDocumentLoader, signPresentationDataIntegrity, DppError } from '../src/index.js';
+import { createDocumentLoader, signPresentationDataIntegrity, DppError } from '../src/index.js';
 import type { Json } from './client.js';
 import { CONTEXTS, type Actor } from './actor.js';
 
@@ -25,7 +25,7 @@ export interface Owner {
 }
 
 export function createOwner(actor: Actor): Owner {
-  const documentLoader = createDocumentLoader({ contexts: loadBundledContexts() });
+  const documentLoader = createDocumentLoader({ contexts: actor.party.services.contexts });
 
   const freshChallenge = (unit: string, purpose: 'register' | 'transfer' | 'report') =>
     actor.client.send<{ challenge: string; domain: string }>('POST', '/registry/challenge', { subject: unit, purpose });

@@ -38,11 +38,13 @@ export function createRegulator(actor: Actor): Regulator {
       }
       const passport = bundle.chains[0]?.events.map((e) => e.credential as Json).find((c) => (c.type as string[]).includes('DigitalProductPassport'));
       const gtin = parseDigitalLink(unit).primaryKey.value;
+      // Authority is read from the bundle alone: its chains (the GTIN's among them) and the licences it references.
+      const recorded = [...bundle.chains.flatMap((c) => c.events.map((e) => ({ unit: c.unit, credential: e.credential }))), ...bundle.references];
       const authority = passport
         ? await gtinAuthority(String(passport.issuer), gtin, {
             trustedRegistrars: new Set(trustedRegistrars),
-            credential: (id) => actor.fetchCredential(id).catch(() => undefined),
-            chain: (key) => actor.chain(`https://id.gs1.org/01/${key.slice(4)}`),
+            credential: async (id) => recorded.find((r) => r.credential.id === id)?.credential,
+            chain: async (key) => recorded.filter((r) => r.unit === key).map((r) => r.credential),
             inactive: async (credential) => ((await verifier.verifyCredential(credential)).verified ? undefined : 'does not verify'),
           })
         : { ok: false as const, reason: 'no passport' };

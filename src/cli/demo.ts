@@ -84,12 +84,10 @@ export async function seedDemo(deps: DemoDeps): Promise<{ digitalLink: string; p
     return createActor({ party, did, client });
   };
   deps.trustedRegistrars.add(`${didWebFromOrigin(deps.origin)}:parties:demo-registrar`);
-  const registrarActor = await actor('registrar', true);
-
-  let [first] = await deps.ledger.events(unitOf({ credentialSubject: { id: DEMO_UNIT } }));
-  if (!first) {
+  const unit = unitOf({ credentialSubject: { id: DEMO_UNIT } });
+  if (!(await deps.ledger.head(unit))) {
     const manufacturer = createManufacturer(await actor('manufacturer', true));
-    const licence = await createRegistrar(registrarActor).license(manufacturer.actor.did, DEMO_PREFIX, { name: 'Demo manufacturer' });
+    const licence = await createRegistrar(await actor('registrar', true)).license(manufacturer.actor.did, DEMO_PREFIX, { name: 'Demo manufacturer' });
     await manufacturer.registerGtin(GTIN, licence.id);
     const passport = { ...DEMO_PASSPORT, relatedParty: [{ role: 'manufacturer', party: { id: manufacturer.actor.did, name: 'Demo manufacturer' } }] };
     await manufacturer.mint({
@@ -121,9 +119,8 @@ export async function seedDemo(deps: DemoDeps): Promise<{ digitalLink: string; p
     const secondOwner = createOwner(await actor('second-owner', false));
     await firstOwner.transfer(DEMO_UNIT, secondOwner.actor.did);
     await manufacturer.recall({ batch: DEMO_UNIT }, { reason: 'Fan motor connector may overheat', hazard: 'Risk of fire at the outdoor unit', remedy: 'Free replacement of the fan motor connector by an authorised service partner', recallNumber: 'DEMO-2026-01' });
-    [first] = await deps.ledger.events(unitOf({ credentialSubject: { id: DEMO_UNIT } }));
   }
-  const passport = (await deps.ledger.events(unitOf({ credentialSubject: { id: DEMO_UNIT } }))).find((e) => e.type === 'DigitalProductPassport') ?? first!;
+  const passport = (await deps.ledger.events(unit)).find((e) => e.type === 'DigitalProductPassport')!;
   return {
     digitalLink: formatDigitalLink(parseDigitalLink(DEMO_UNIT), { stem: deps.origin }),
     passportUrl: `${deps.origin}/credentials/${encodeURIComponent(passport.id)}`,

@@ -118,7 +118,10 @@ export async function roleCommand(role: Role, action: string | undefined, option
             if (options.delete) {
               await owner.forgetContact(text('unit'));
               print({ deleted: true }, 'contact details deleted');
-            } else print(await owner.contact(text('unit')), JSON.stringify(await owner.contact(text('unit'))));
+            } else {
+              const contact = await owner.contact(text('unit'));
+              print(contact, JSON.stringify(contact));
+            }
             return 0;
           }
           case 'prove': {

@@ -6,7 +6,7 @@ import { AuthError, DataModelError, InputError, NotFoundError, ChainError, isDpp
 import { canonicalDigitalLink, formatDigitalLink, fromElementString, parseDigitalLink } from '../gs1/index.js';
 import { asArray, isObject, issuerId, typesOf, type JsonObject, subjectOf } from '../vc/credential.js';
 import { digestMultibase } from '../vc/jcs.js';
-import { decodeBitstring, getBit, type StatusPurpose } from '../vc/status-list.js';
+import type { StatusPurpose } from '../vc/status-list.js';
 import type { Verifier } from '../vc/verify.js';
 import type { StoredCredential } from '../storage/credential-repository.js';
 import type { Contact, ContactStore, RecallNotification } from '../storage/contact-store.js';
@@ -35,7 +35,7 @@ export interface RegistryDeps {
   statusLists: {
     allocate(issuer: string, purpose: StatusPurpose, count?: number): Promise<JsonObject[]>;
     prepareSet(listUrl: string, index: number, value: number): Promise<PreparedWrite>;
-    read(listUrl: string): Promise<JsonObject | undefined>;
+    get(listUrl: string, index: number): Promise<number>;
   };
   contacts: ContactStore;
   /** Signs a credential as the registry, in both forms. */
@@ -69,7 +69,6 @@ export interface Registry {
 }
 
 const CONTEXTS = ['https://www.w3.org/ns/credentials/v2', 'https://dppledger.org/contexts/dpp/v1'];
-const schemaOf = (type: string) => ({ id: `https://dppledger.org/schemas/${type}/v1`, type: 'JsonSchema' });
 
 export function createRegistry(deps: RegistryDeps): Registry {
   const newId = deps.newId ?? (() => `urn:uuid:${randomUUID()}`);
@@ -134,19 +133,25 @@ export function createRegistry(deps: RegistryDeps): Registry {
     return contact;
   }
 
-  async function ownershipCredential(link: string, owner: string, claims: JsonObject, previous: { id: string; digestMultibase: string }): Promise<StoredCredential> {
-    const status = [...(await deps.statusLists.allocate(deps.did, 'revocation')), ...(await deps.statusLists.allocate(deps.did, 'suspension'))];
+  /** A credential of `type` about the unit, issued and signed by the registry, chained after `previous`. */
+  function registryCredential(type: string, link: string, claims: JsonObject, previous: { id: string; digestMultibase: string }, status?: JsonObject[]): Promise<StoredCredential> {
     return deps.secure({
       '@context': CONTEXTS,
       id: newId(),
-      type: ['VerifiableCredential', 'OwnershipCredential'],
+      type: ['VerifiableCredential', type],
       issuer: deps.did,
       validFrom: deps.now().toISOString(),
-      credentialSchema: schemaOf('OwnershipCredential'),
-      credentialStatus: status,
+      credentialSchema: { id: `https://dppledger.org/schemas/${type}/v1`, type: 'JsonSchema' },
+      ...(status ? { credentialStatus: status } : {}),
       previousEvent: previous,
-      credentialSubject: { id: link, owner, ownedSince: deps.now().toISOString(), ...claims },
+      credentialSubject: { id: link, ...claims },
     });
+  }
+
+  /** An ownership, revocable (sold on) and suspendable (stolen, lost). */
+  async function ownershipCredential(link: string, owner: string, claims: JsonObject, previous: { id: string; digestMultibase: string }): Promise<StoredCredential> {
+    const status = [...(await deps.statusLists.allocate(deps.did, 'revocation')), ...(await deps.statusLists.allocate(deps.did, 'suspension'))];
+    return registryCredential('OwnershipCredential', link, { owner, ownedSince: deps.now().toISOString(), ...claims }, previous, status);
   }
 
   /** The status entry of `purpose` of the current ownership credential. */
@@ -158,8 +163,7 @@ export function createRegistry(deps: RegistryDeps): Registry {
 
   async function isSuspended(ownershipId: string): Promise<boolean> {
     const entry = await entryOf(ownershipId, 'suspension');
-    const list = entry && (await deps.statusLists.read(entry.list));
-    return !!list && getBit(decodeBitstring(String(subjectOf(list).encodedList)), entry!.index);
+    return !!entry && (await deps.statusLists.get(entry.list, entry.index)) !== 0;
   }
 
   function warrantyUntil(state: UnitState): string | undefined {
@@ -177,19 +181,18 @@ export function createRegistry(deps: RegistryDeps): Registry {
     },
 
     async register(actor, input) {
-      const { link } = await unitOfLink(input.subject);
       const contact = contactOf(input.contact);
       const { holder: owner, challenge } = await presenter(input.presentation);
       if (owner !== actor) throw new AuthError('POLICY_DENIED', `The request is signed by ${actor}, the presentation by ${owner}`, { evidence: { actor, owner } });
-      const judge = async () => {
-        const unit = await unitOfLink(link);
-        if (unit.state.ownership) throw new ChainError('UNIT_REGISTERED', `${link} is already registered: its owner transfers it`, { evidence: { subject: link } });
+      const judge = async (subject: unknown) => {
+        const unit = await unitOfLink(subject);
+        if (unit.state.ownership) throw new ChainError('UNIT_REGISTERED', `${unit.link} is already registered: its owner transfers it`, { evidence: { subject: unit.link } });
         return unit;
       };
-      await judge();
+      const { link } = await judge(input.subject);
       await deps.challenges.consume(challenge, purposeKey('register', link));
       return retrying(async () => {
-        const { state, head } = await judge();
+        const { state, head } = await judge(link);
         const until = warrantyUntil(state);
         const ownership = await ownershipCredential(link, owner, until ? { warrantyUntil: until } : {}, head);
         const unit = unitOf(ownership.dataIntegrity);
@@ -216,41 +219,28 @@ export function createRegistry(deps: RegistryDeps): Registry {
       // Contact details are the buyer's to give, for themselves.
       if (input.contact !== undefined && actor !== buyer) throw new InputError('INVALID_INPUT', 'Only the buyer leaves contact details, when sending the transfer themselves');
       const contact = contactOf(input.contact);
-      const { link } = await unitOfLink(claims.id);
-      const judge = async () => {
-        const unit = await unitOfLink(link);
+      const judge = async (subject: unknown) => {
+        const unit = await unitOfLink(subject);
         const current = unit.state.ownership;
         if (!current || current.owner !== seller || current.credential !== claims.ownership) {
-          throw new AuthError('NOT_OWNER', `${seller} is not the current owner of ${link}`, { evidence: { seller, ownership: claims.ownership, current: current?.credential ?? null } });
+          throw new AuthError('NOT_OWNER', `${seller} is not the current owner of ${unit.link}`, { evidence: { seller, ownership: claims.ownership, current: current?.credential ?? null } });
         }
-        if (await isSuspended(current.credential)) throw new ChainError('UNIT_REPORTED_STOLEN', `${link} is reported stolen or lost`, { evidence: { subject: link } });
+        if (await isSuspended(current.credential)) throw new ChainError('UNIT_REPORTED_STOLEN', `${unit.link} is reported stolen or lost`, { evidence: { subject: unit.link } });
         return { ...unit, current };
       };
-      await judge();
+      const { link } = await judge(claims.id);
       await deps.challenges.consume(String(claims.transferChallenge), purposeKey('transfer', link));
       return retrying(async () => {
-        const { state, head, current } = await judge();
+        const { state, head, current } = await judge(link);
         // What is left of the warranty goes with the unit when the terms let it.
         const today = deps.now().toISOString().slice(0, 10);
         const warrantyTransferred = !!current.warrantyUntil && current.warrantyUntil >= today && state.warranty?.transferable === true;
-        const transfer = await deps.secure({
-          '@context': CONTEXTS,
-          id: newId(),
-          type: ['VerifiableCredential', 'OwnershipTransferCredential'],
-          issuer: deps.did,
-          validFrom: deps.now().toISOString(),
-          credentialSchema: schemaOf('OwnershipTransferCredential'),
-          previousEvent: head,
-          credentialSubject: {
-            id: link,
-            transferredFrom: seller,
-            transferredTo: buyer,
-            previousOwnership: current.credential,
-            transferDate: deps.now().toISOString(),
-            warrantyTransferred,
-            authorization,
-          },
-        });
+        const transfer = await registryCredential(
+          'OwnershipTransferCredential',
+          link,
+          { transferredFrom: seller, transferredTo: buyer, previousOwnership: current.credential, transferDate: deps.now().toISOString(), warrantyTransferred, authorization },
+          head,
+        );
         const ownership = await ownershipCredential(
           link,
           buyer,

@@ -10,6 +10,7 @@ import {
   MIN_STATUS_LIST_BITS,
   STATUS_PURPOSES,
   decodeBitstring,
+  getStatus,
   setStatus,
   statusEntry,
   statusListCredential,
@@ -57,6 +58,8 @@ export interface StatusLists {
    * batch; `commit()` once that batch is durable. Nothing changes until then.
    */
   prepareSet(listUrl: string, index: number, value: number): Promise<PreparedWrite>;
+  /** The committed value of entry `index` of one of the server's own lists. */
+  get(listUrl: string, index: number): Promise<number>;
   /** `prepareSet` written on its own: for a single writer (tests, tools); the server sets bits through its ledger's sequencer. */
   set(listUrl: string, index: number, value: number): Promise<void>;
   /**
@@ -299,6 +302,12 @@ export function createStatusLists(deps: StatusListsDeps): StatusLists {
     });
   }
 
+  async function get(listUrl: string, index: number): Promise<number> {
+    const state = await requireState(listUrl);
+    if (!state.own) throw new AuthError('POLICY_DENIED', `${listUrl} is ${state.meta.issuer}'s list: read it as its credential`, { evidence: { statusListCredential: listUrl } });
+    return getStatus(state.values!, index, state.meta.statusSize);
+  }
+
   async function prepareSet(listUrl: string, index: number, value: number): Promise<PreparedWrite> {
     const state = await requireState(listUrl);
     const { meta } = state;
@@ -377,6 +386,7 @@ export function createStatusLists(deps: StatusListsDeps): StatusLists {
     origin,
     allocate,
     prepareSet,
+    get,
     async set(listUrl, index, value) {
       const prepared = await prepareSet(listUrl, index, value);
       await store.batch(prepared.operations);

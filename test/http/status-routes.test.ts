@@ -5,25 +5,20 @@ import type { Server } from 'node:http';
 import express, { type RequestHandler } from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDidResolver } from '../../src/did/resolver.js';
-import { didKeyFromPublicKey, didKeyVerificationMethod } from '../../src/did/did-key.js';
-import { ed25519FromSeed } from '../../src/did/ed25519.js';
 import { AuthError } from '../../src/errors.js';
 import { errorHandler, statusOf } from '../../src/http/errors.js';
 import { statusRoutes } from '../../src/http/status-routes.js';
 import { createStatusLists, type StatusLists } from '../../src/ledger/status-lists.js';
 import { createMemoryStore } from '../../src/storage/memory-store.js';
 import { createCredentialServices, type CredentialServices } from '../../src/vc/services.js';
-import { signerFromSeed, type Signer } from '../../src/vc/signer.js';
+import type { Signer } from '../../src/vc/signer.js';
 import type { JsonObject } from '../../src/vc/credential.js';
 import { MIN_STATUS_LIST_BITS, createBitstring, decodeBitstring, getStatus, setStatus, statusListCredential, type StatusPurpose } from '../../src/vc/status-list.js';
+import { didKeyIssuer } from '../helpers.js';
 
 const NOW = new Date('2026-06-01T12:00:00Z');
 
-function party(seedByte: number): { did: string; signer: Signer } {
-  const seed = new Uint8Array(32).fill(seedByte);
-  const did = didKeyFromPublicKey(ed25519FromSeed(seed).publicKey);
-  return { did, signer: signerFromSeed(didKeyVerificationMethod(did), seed) };
-}
+const party = didKeyIssuer;
 
 const server = party(0x32);
 const maker = party(0x42);

@@ -3,33 +3,22 @@
 import { randomBytes } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createDidResolver } from '../../src/did/resolver.js';
-import { didKeyFromPublicKey, didKeyVerificationMethod } from '../../src/did/did-key.js';
-import { ed25519FromSeed } from '../../src/did/ed25519.js';
 import { isDppError } from '../../src/errors.js';
 import type { Store } from '../../src/storage/store.js';
 import { createCredentialServices, type CredentialServices } from '../../src/vc/services.js';
-import { signerFromSeed, type Signer } from '../../src/vc/signer.js';
 import type { JsonObject } from '../../src/vc/credential.js';
 import {
   MIN_STATUS_LIST_BITS, createBitstring, decodeBitstring, encodeBitstring, getStatus, setStatus, statusListCredential, type StatusPurpose,
 } from '../../src/vc/status-list.js';
 import { createStatusLists, issuerKey, RECALL_STATUS, RECALL_STATUS_MESSAGES, type StatusLists, type StatusListsDeps } from '../../src/ledger/status-lists.js';
 import { storeImplementations, type OpenedStore } from '../stores.js';
+import { didKeyIssuer } from '../helpers.js';
 
 const ORIGIN = 'https://dpp.example';
 const START = new Date('2026-06-01T12:00:00Z');
 const HOUR = 60 * 60 * 1000;
 
-interface Party {
-  did: string;
-  signer: Signer;
-}
-
-function party(seedByte: number): Party {
-  const seed = new Uint8Array(32).fill(seedByte);
-  const did = didKeyFromPublicKey(ed25519FromSeed(seed).publicKey);
-  return { did, signer: signerFromSeed(didKeyVerificationMethod(did), seed) };
-}
+const party = didKeyIssuer;
 
 const server = party(0x31);
 const maker = party(0x41);
@@ -282,7 +271,7 @@ describe.each(implementations)('status lists on the %s store', (_name, open) => 
   });
 
   describe('external issuers\' lists', () => {
-    const upload = (signer: Party, url: string, purpose: StatusPurpose, bits: Uint8Array, change?: (c: JsonObject) => void) => {
+    const upload = (signer: ReturnType<typeof party>, url: string, purpose: StatusPurpose, bits: Uint8Array, change?: (c: JsonObject) => void) => {
       const unsigned = statusListCredential({ id: url, issuer: signer.did, purpose, bitstring: bits, validFrom: '2026-06-01T00:00:00Z' });
       change?.(unsigned);
       return services.issuer.issue(unsigned, { signer: signer.signer });

@@ -1,15 +1,14 @@
 // Multi-bit status entries (statusSize, statusMessage): bit layout, entries of the spec's shape, and the verifier reading values.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createDidResolver } from '../../src/did/resolver.js';
-import { didKeyFromPublicKey, didKeyVerificationMethod } from '../../src/did/did-key.js';
-import { ed25519FromSeed } from '../../src/did/ed25519.js';
 import { createCredentialServices, type CredentialServices } from '../../src/vc/services.js';
-import { signerFromSeed, type Signer } from '../../src/vc/signer.js';
+import type { Signer } from '../../src/vc/signer.js';
 import {
   MIN_STATUS_LIST_BITS, createBitstring, getBit, getStatus, setBit, setStatus, statusEntry, statusListCredential,
 } from '../../src/vc/status-list.js';
 import { RECALL_STATUS, RECALL_STATUS_MESSAGES } from '../../src/ledger/status-lists.js';
 import type { JsonObject } from '../../src/vc/credential.js';
+import { didKeyIssuer } from '../helpers.js';
 
 const NOW = new Date('2026-06-01T12:00:00Z');
 const LIST = 'https://status.example/lists/message-1';
@@ -93,9 +92,7 @@ describe('the verifier reads multi-bit message entries', () => {
   const lists = new Map<string, unknown>();
 
   beforeAll(() => {
-    const seed = new Uint8Array(32).fill(0x21);
-    did = didKeyFromPublicKey(ed25519FromSeed(seed).publicKey);
-    signer = signerFromSeed(didKeyVerificationMethod(did), seed);
+    ({ did, signer } = didKeyIssuer(0x21));
     services = createCredentialServices({
       resolver: createDidResolver(),
       now: () => NOW,
