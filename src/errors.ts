@@ -91,6 +91,22 @@ export const ERROR_CODES = [
   'AUTHORISATION_INVALID',
   'STATUS_LIST_CONFLICT',
   'PARTY_TAKEN',
+  // the independent verifier (dpp verify): what a passport, or the server that served it, got wrong
+  'FETCH_FAILED',
+  'UNIT_MISMATCH',
+  'CHAIN_GAP',
+  'CHAIN_FORK',
+  'CHAIN_REORDERED',
+  'CHAIN_TRUNCATED',
+  'PROOF_REUSED',
+  'NOT_IN_LOG',
+  'SPLIT_VIEW',
+  'STATUS_LIST_STALE',
+  'REPAIRER_NOT_ACCREDITED',
+  'FRESHNESS_UNCHECKED',
+  'PASSPORT_INCOMPLETE',
+  'UNTP_INVALID',
+  'CHECK_UNAVAILABLE',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -71,6 +71,10 @@ async function main(argv: string[]): Promise<number> {
       domain: { type: 'string' },
       presentation: { type: 'string' },
       successor: { type: 'string' },
+      role: { type: 'string' },
+      witness: { type: 'string' },
+      checkpoints: { type: 'string' },
+      untp: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -109,9 +113,10 @@ async function main(argv: string[]): Promise<number> {
       return new Promise<number>(() => {});
     }
     case 'verify': {
-      if (rest.length !== 1) throw usage('dpp verify takes one credential file (or - for standard input)');
+      if (rest.length !== 1) throw usage('dpp verify takes one Digital Link, bundle file or credential file (or - for standard input)');
       const { verifyCommand } = await import('./verify.js');
-      return verifyCommand(rest[0]!, values.json!, out);
+      const { json, role, trust, witness, presentation, challenge, domain, checkpoints, untp } = values;
+      return verifyCommand(rest[0]!, { json: json!, role, trust, witness, presentation, challenge, domain, checkpoints, untp }, out);
     }
     case 'did': {
       const { didCommand } = await import('./commands.js');

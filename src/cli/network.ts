@@ -8,15 +8,17 @@ const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/;
 
 /**
  * `DPP_DID_WEB_HTTP=1` lets https URLs of loopback hosts be fetched over plain http (development
- * servers); every other URL is fetched as given, and only http(s) URLs are fetched at all.
+ * servers); every other URL is fetched as given, and only http(s) URLs are fetched at all. Each request
+ * has `DPP_FETCH_TIMEOUT_MS` (default 10 s) for its whole answer.
  */
 export function networkFetch(env: NodeJS.ProcessEnv = process.env): FetchLike {
   const plain = env.DPP_DID_WEB_HTTP === '1';
+  const timeout = Number(env.DPP_FETCH_TIMEOUT_MS) > 0 ? Number(env.DPP_FETCH_TIMEOUT_MS) : 10_000;
   return async (url, init) => {
     const parsed = new URL(url);
     if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') throw new TypeError(`Refusing to fetch a ${parsed.protocol} URL`);
     if (plain && parsed.protocol === 'https:' && LOOPBACK.test(parsed.hostname)) parsed.protocol = 'http:';
-    const response = await fetch(parsed, { ...init, redirect: init?.redirect ?? 'error', signal: AbortSignal.timeout(10_000) });
+    const response = await fetch(parsed, { ...init, redirect: init?.redirect ?? 'error', signal: AbortSignal.timeout(timeout) });
     return limited(response, MAX_RESPONSE_BYTES);
   };
 }

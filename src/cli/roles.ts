@@ -3,7 +3,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import type { JsonObject } from '../vc/credential.js';
 import { usage } from './usage.js';
 import { readCredentialFile } from './verify.js';
-import { readTrustFile } from './serve.js';
+import { readTrustFile } from './trust.js';
 import { initWallet, openWallet, ROLES, type Role, type Wallet } from '../../agents/wallet.js';
 import { createRegistrar } from '../../agents/registrar.js';
 import { createManufacturer, type RecallScope, type WarrantyTerms } from '../../agents/manufacturer.js';

@@ -30,6 +30,11 @@ import { rawJsonBody, requireSignedRequest } from '../http/signed-request.js';
 import type { JsonObject } from '../vc/credential.js';
 import { openNode, storedNoteSigner, type Node } from './node.js';
 import { seedDemo } from './demo.js';
+import { readTrustFile } from './trust.js';
+import { verifyPassport } from '../verify/passport.js';
+import { storeCheckpointStore } from '../storage/seen-checkpoints.js';
+import { networkFetch } from './network.js';
+import { untpDir } from './verify.js';
 import { MIRROR_KEYS, openMirrorState, type HeldCheckpoint } from './mirror.js';
 import { usage } from './usage.js';
 
@@ -47,18 +52,6 @@ export interface ServeOptions {
 }
 
 /** The registrars a trust file names. */
-export function readTrustFile(file: string): string[] {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (err) {
-    throw usage(`${file} is not a readable JSON trust file: ${(err as Error).message}`);
-  }
-  const registrars = (parsed as { registrars?: unknown })?.registrars;
-  if (!Array.isArray(registrars) || !registrars.every((r) => typeof r === 'string' && r.startsWith('did:'))) throw usage(`${file} must be {"registrars": ["did:…", …]}`);
-  return registrars as string[];
-}
-
 /** An http(s) server listening on `host:port` (port 0: any free port), not yet handling requests. */
 async function listen(options: { port: number; host: string; tlsCert?: string; tlsKey?: string }): Promise<{ server: Server; port: number; tls: boolean }> {
   if ((options.tlsCert === undefined) !== (options.tlsKey === undefined)) throw usage('--tls-cert and --tls-key go together');
@@ -123,6 +116,8 @@ export async function serve(options: ServeOptions, out: (line: string) => void =
     issueToken: token,
     writes: writes.routes,
     statusRoutes: writes.statusRoutes,
+    verifyPassport: (input, opts) =>
+      verifyPassport(input, { now, checkpoints: storeCheckpointStore(node.store), trustedRegistrars: [...trustedRegistrars], fetch: networkFetch(), resolver: node.resolver }, { ...opts, untpDir: untpDir() }),
     logger: (entry) => console.error(JSON.stringify({ time: new Date().toISOString(), ...entry })),
   });
   server.on('request', app);

@@ -21,6 +21,8 @@ import { writeRoutes, type WriteRoutesDeps } from './write-routes.js';
 import type { Ledger } from '../ledger/ledger.js';
 import type { MerkleLog } from '../log/index.js';
 import type { PassportBundle } from '../ledger/bundle.js';
+import { VERIFIER_ROLES, type PassportReport, type VerifierRole } from '../verify/types.js';
+import type { PassportInput, PassportVerifyOptions } from '../verify/passport.js';
 import { timingSafeEqual } from 'node:crypto';
 
 /** Our own vocabulary is named by URLs on this host; the server publishes each at its path. */
@@ -46,13 +48,15 @@ export interface AppDeps {
   log: MerkleLog;
   logInfo: LogInfo;
   bundle(path: string): Promise<PassportBundle>;
+  /** The independent verifier, run by this server for integrators (`POST /passports/verify`). */
+  verifyPassport(input: PassportInput, options: PassportVerifyOptions): Promise<PassportReport>;
   logger?: (entry: Record<string, unknown>) => void;
   /** Largest JSON body accepted (default 1 MB). */
   bodyLimit?: number;
 }
 
 export function createApp(deps: AppDeps): express.Express {
-  if (!deps?.services || !deps.origin || !deps.subjects || !deps.ledger || !deps.log || !deps.did || !deps.signer || !deps.credentials || !deps.writes || !deps.statusRoutes || typeof deps.issueToken !== 'string' || deps.issueToken.length < 16) {
+  if (!deps?.services || !deps.origin || !deps.subjects || !deps.ledger || !deps.log || !deps.did || !deps.signer || !deps.credentials || !deps.writes || !deps.statusRoutes || typeof deps.verifyPassport !== 'function' || typeof deps.issueToken !== 'string' || deps.issueToken.length < 16) {
     throw new TypeError('createApp: services, origin, subjects, did, didDocument, signer, credentials, writes, statusRoutes and an issueToken of 16+ characters are required');
   }
   const { services, credentials } = deps;
@@ -112,6 +116,27 @@ export function createApp(deps: AppDeps): express.Express {
     const domain = typeof opts.domain === 'string' ? opts.domain : undefined;
     const report = await services.verifier.verifyPresentation(verifiablePresentation, { challenge, domain });
     res.status(200).json({ verified: report.verified, checks: report.checks, credentialResults: report.credentials.map(reportOf) });
+  });
+
+  // A whole passport, from its Digital Link or a bundle, verified as `dpp verify` does (with this server's trusted registrars).
+  const passportBody = express.json({ limit: 16 * 1024 * 1024, type: ['application/json', 'application/*+json'] });
+  app.post('/passports/verify', passportBody, async (req, res) => {
+    const { digitalLink, bundle, options } = bodyObject(req);
+    if ((typeof digitalLink === 'string') === isObject(bundle)) throw new InputError('INVALID_INPUT', 'The body has a "digitalLink" string or a "bundle" object (from dpp export), not both');
+    if (options !== undefined && !isObject(options)) throw new InputError('INVALID_INPUT', '"options" must be an object');
+    const opts = options ?? {};
+    if (opts.role !== undefined && !(VERIFIER_ROLES as readonly unknown[]).includes(opts.role)) throw new InputError('INVALID_INPUT', `options.role is one of ${VERIFIER_ROLES.join(', ')}`);
+    for (const name of ['challenge', 'domain'] as const) {
+      if (opts[name] !== undefined && typeof opts[name] !== 'string') throw new InputError('INVALID_INPUT', `options.${name} is a string`);
+    }
+    const input: PassportInput = typeof digitalLink === 'string' ? { digitalLink } : { bundle };
+    const report = await deps.verifyPassport(input, {
+      role: opts.role as VerifierRole | undefined,
+      presentation: opts.presentation,
+      challenge: opts.challenge as string | undefined,
+      domain: opts.domain as string | undefined,
+    });
+    res.status(200).json(report);
   });
 
   app.use(credentialRoute(credentials));

@@ -51,6 +51,8 @@ export function createVerifier(options: VerifierOptions): Verifier {
   const { contexts, resolver, schemas, now, fetchStatusList } = options;
   const algorithms = options.algorithms ?? DEFAULT_JWS_ALGORITHMS;
   const documentLoader = createDocumentLoader({ contexts, dereferenceDid: resolver.dereference });
+  // A list fetched once and checked for many entries is verified once (a fetcher that memoises returns the same object).
+  const listReports = new WeakMap<object, Promise<CredentialReport>>();
 
   async function verifyCredential(input: unknown, depth = 0): Promise<CredentialReport> {
     if (typeof input === 'string' || (isObject(input) && input.type === 'EnvelopedVerifiableCredential')) {
@@ -174,7 +176,12 @@ export function createVerifier(options: VerifierOptions): Verifier {
     } catch (err) {
       return fail('status', 'STATUS_UNAVAILABLE', `Cannot fetch status list ${listUrl}: ${(err as Error).message}`, { ...at, evidence });
     }
-    const listReport = await verifyCredential(list, depth + 1);
+    let pending = isObject(list) ? listReports.get(list) : undefined;
+    if (!pending) {
+      pending = verifyCredential(list, depth + 1);
+      if (isObject(list)) listReports.set(list, pending);
+    }
+    const listReport = await pending;
     const listCredential = listReport.credential;
     const failed = listReport.checks.find((c) => c.status === 'fail');
     if (failed || !listCredential) {
