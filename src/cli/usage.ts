@@ -8,7 +8,12 @@ Usage:
             [--tls-cert FILE --tls-key FILE] [--trust FILE] [--demo]
             --trust: {"registrars": ["did:…"]}, whose company-prefix licences count
   dpp serve --mirror DIR [--port N] [--host H]  serve a mirror's copy read-only
-  dpp verify <credential.json | credential.jwt | -> [--json]
+  dpp verify <digital-link | bundle.json> [--role regulator|buyer|recycler] [--json] [--trust FILE]
+            [--witness URL] [--presentation seller.json --challenge C [--domain D]] [--checkpoints DIR] [--untp DIR]
+                                              a whole passport: every credential, its chains, the log, authority;
+                                              a bundle (from dpp export) is verified offline; checkpoints seen are
+                                              kept in $DPP_HOME/checkpoints (default ~/.dpp)
+  dpp verify <credential.json | credential.jwt | -> [--json]   one credential
   dpp did create [--web HOST] [--data DIR]     create an identity (did:key by default)
   dpp did list [--data DIR]
   dpp did rotate <did:web:…> [--data DIR]      new signing key; old keys stay published

@@ -31,7 +31,8 @@ export interface PassportBundle {
   chains: { unit: string; path: string; events: BundledEvent[] }[];
   /**
    * Credentials outside those chains that the chains' credentials name as their authority (a GTIN's
-   * licence, a repairer's accreditation), with their chain and proof: what checking authority needs.
+   * licence, a repairer's accreditation) or as their successor (its passport), with their chain and
+   * proof: what checking authority needs.
    */
   references: (BundledEvent & { unit: string })[];
   /** The signed checkpoint every inclusion proof is against. */
@@ -75,6 +76,12 @@ export async function buildBundle(deps: BundleDeps, digitalLink: string | Digita
     }
     const subject = isObject(credential.credentialSubject) ? credential.credentialSubject : {};
     for (const key of AUTHORITY_LINKS) if (typeof subject[key] === 'string') named.push(subject[key]);
+    // A unit repurposed into another: the successor's passport, which must name this unit as its predecessor.
+    if (typeof subject.successor === 'string') {
+      const successor = await deps.subjects.resolve(parseDigitalLink(subject.successor)).catch(() => []);
+      const passport = successor[0]?.credentials.find((c) => c.type === 'DigitalProductPassport');
+      if (passport) named.push(passport.id);
+    }
     return {
       credential,
       sequence: event.sequence,

@@ -234,4 +234,13 @@ describe('a unit\'s whole life through the CLI', { timeout: 60_000 }, () => {
     }
     expect(Object.keys(bundle.didDocuments)).toEqual(expect.arrayContaining([did.registrar, did.acme, did.fixit]));
   });
+
+  it('verifies the whole life with dpp verify, independently: every credential, the chains, the log and each party\'s authority', async () => {
+    for (const subject of [unit, successor]) {
+      const run = await dpp(['verify', subject.replace('https://id.gs1.org', world.origin), '--trust', world.trustFile, '--json', '--checkpoints', join(world.dir, 'seen')]);
+      const report = JSON.parse(run.stdout);
+      expect(report.checks.filter((c: { status: string }) => c.status === 'fail'), subject).toEqual([]);
+      expect(run.code).toBe(0);
+    }
+  });
 });
