@@ -104,3 +104,12 @@ export { createStatusLists, issuerKey, RECALL_STATUS, RECALL_STATUS_MESSAGES, ST
 export type { StatusLists, StatusListsDeps, StatusListInfo } from './ledger/status-lists.js';
 export { statusRoutes } from './http/status-routes.js';
 export type { StatusRoutesDeps } from './http/status-routes.js';
+
+// The independent verifier: a whole passport from its Digital Link or a bundle, to a report; role views.
+export { verifyPassport } from './verify/passport.js';
+export type { PassportVerifierDeps, PassportInput, PassportVerifyOptions } from './verify/passport.js';
+export { memoryCheckpointStore } from './verify/checkpoints.js';
+export type { CheckpointStore, SeenCheckpoint } from './verify/checkpoints.js';
+export { fileCheckpointStore, storeCheckpointStore } from './storage/seen-checkpoints.js';
+export { VERIFIER_ROLES } from './verify/types.js';
+export type { PassportReport, VerifiedPassport, VerifiedCredential, VerifierRole, RoleView, RoleOptions } from './verify/types.js';

@@ -1,9 +1,13 @@
 // `dpp <role> <action> …`: each role's agent, from a wallet folder, against a server's signed write API.
+import { join } from 'node:path';
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { JsonObject } from '../vc/credential.js';
 import { usage } from './usage.js';
 import { readCredentialFile } from './verify.js';
 import { readTrustFile } from './trust.js';
+import { humanPassportReport, untpDir } from './verify.js';
+import { networkFetch } from './network.js';
+import { fileCheckpointStore } from '../storage/seen-checkpoints.js';
 import { initWallet, openWallet, ROLES, type Role, type Wallet } from '../../agents/wallet.js';
 import { createRegistrar } from '../../agents/registrar.js';
 import { createManufacturer, type RecallScope, type WarrantyTerms } from '../../agents/manufacturer.js';
@@ -154,8 +158,9 @@ export async function roleCommand(role: Role, action: string | undefined, option
       }
       case 'regulator': {
         const trusted = optional('trust') ? readTrustFile(optional('trust')!) : [];
-        const inspection = await createRegulator(actor).inspect(text('unit'), trusted);
-        print(inspection, [`${inspection.verified ? '✓ verified' : '✗ not verified'}`, ...inspection.credentials.map((c) => `${c.verified ? '✓' : '✗'} ${c.type} by ${c.issuer}${c.failed ? ` [${c.failed}]` : ''}`), `${inspection.authority.ok ? '✓' : '✗'} GTIN authority${inspection.authority.reason ? `: ${inspection.authority.reason}` : ''}`].join('\n'));
+        const regulator = createRegulator(actor, { fetch: networkFetch(), checkpoints: fileCheckpointStore(join(wallet, 'checkpoints')), untpDir: untpDir() });
+        const inspection = await regulator.inspect(text('unit'), trusted);
+        print(inspection, humanPassportReport(inspection));
         return inspection.verified ? 0 : 1;
       }
     }

@@ -3,7 +3,7 @@
 import { AuthError, ChainError, NotFoundError, type ErrorCode } from '../errors.js';
 import { parseDigitalLink } from '../gs1/index.js';
 import { isObject, issuerId, subjectOf, typesOf, type JsonObject } from '../vc/credential.js';
-import { gtinAuthority, keyCredentialProblem, LICENCE_TYPE, type AuthorityLookups } from './authority.js';
+import { gtinAuthority, keyCredentialProblem, repairAuthority, LICENCE_TYPE, type AuthorityLookups } from './authority.js';
 import { isPartySubject, unitOf } from './ledger.js';
 import { levelsOf, type Level } from './subjects.js';
 import { unitState, type UnitChains, type UnitState } from './unit-state.js';
@@ -143,6 +143,11 @@ export async function checkPolicy(credential: JsonObject, actor: string, context
     case 'anyone':
     case 'registry':
       break;
+  }
+  // Anyone may repair, but only as what they are: an accreditation named must be the repairer's own, for this GTIN.
+  if (type === 'RepairRecordCredential' && typeof subject.accreditation === 'string') {
+    const authority = await repairAuthority(credential, context);
+    if (!authority.authorised) throw deny('REPAIRER_NOT_ACCREDITED', `${String(credential.id)} names accreditation ${subject.accreditation}, but is ${authority.reason}`, ruleEvidence);
   }
   if (rule.successorNamesPredecessor && typeof subject.successor === 'string') {
     const successor = await chainsOf(subject.successor, context);

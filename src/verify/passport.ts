@@ -12,7 +12,7 @@ import { isPartySubject, logEntry, unitOf } from '../ledger/ledger.js';
 import { checkPolicy } from '../ledger/policy.js';
 import { levelsOf, type Level } from '../ledger/subjects.js';
 import { unitState } from '../ledger/unit-state.js';
-import { repairAuthority, type AuthorityLookups } from '../ledger/authority.js';
+import type { AuthorityLookups } from '../ledger/authority.js';
 import { toBase64 } from '../log/index.js';
 import { asArray, credentialLabel, isObject, issuerId, subjectOf, typesOf, type JsonObject } from '../vc/credential.js';
 import { digestMultibase } from '../vc/jcs.js';
@@ -169,17 +169,18 @@ export async function verifyPassport(input: PassportInput, deps: PassportVerifie
     credentials: verified,
     chains,
     state,
-    lookups: lookups(Infinity),
+    lookups: lookups(),
     now,
     verifyPresentation: (vp, o) => verifier.verifyPresentation(vp, o),
   };
   let view: PassportReport['view'];
   if (options.role) {
     // Loaded only when asked for: the UNTP schemas and role rules cost start-up time a plain verify does not need.
-    const rolesModule = './roles.js';
-    const { roleView } = (await import(rolesModule)) as { roleView: (role: VerifierRole, p: VerifiedPassport, o: RoleOptions) => Promise<{ checks: Check[]; summary: Record<string, unknown> }> };
+    const { roleView } = await import('./roles.js');
     const roleResult = await roleView(options.role, passport, options);
-    checks.push(...roleResult.checks);
+    // A role may judge what the shared checks already failed (a repair's accreditation): one failure is enough.
+    const failed = new Set(checks.filter((c) => c.status === 'fail').map((c) => `${c.code} ${c.credential}`));
+    checks.push(...roleResult.checks.filter((c) => c.status !== 'fail' || !failed.has(`${c.code} ${c.credential}`)));
     view = roleResult.summary;
   }
 
@@ -493,17 +494,19 @@ function credentialChecks(verified: VerifiedCredential[], state: ReturnType<type
   return checks;
 }
 
-type Lookups = (before: number) => AuthorityLookups;
+/** Lookups over the credentials recorded before the `at`th one served (all of them without): its chain's earlier events, other chains' earlier leaves. */
+type Lookups = (at?: number) => AuthorityLookups;
 
-/** Authority lookups over the passport's credentials recorded before leaf `before` (replaying the policy as of each write). */
+/** Authority lookups over the passport's credentials, as of one of them (replaying the policy as of each write). */
 function lookupsOver(
   served: readonly { event: BundledEvent; chain: string }[],
   byId: ReadonlyMap<string, VerifiedCredential>,
   trustedRegistrars: readonly string[] | undefined,
 ): Lookups {
   const trusted: ReadonlySet<string> = trustedRegistrars?.length ? new Set(trustedRegistrars) : ({ has: () => true } as unknown as ReadonlySet<string>);
-  return (before) => {
-    const recorded = served.filter((s) => s.event.leafIndex < before);
+  return (at) => {
+    const item = at === undefined ? undefined : served[at]!;
+    const recorded = item ? served.filter((s, j) => (s.chain === item.chain ? j < at! : s.event.leafIndex < item.event.leafIndex)) : served;
     return {
       trustedRegistrars: trusted,
       credential: async (id) => recorded.find((s) => s.event.credential.id === id)?.event.credential,
@@ -538,14 +541,14 @@ async function authorityChecks(
   if (!trustedRegistrars?.length) checks.push(warn('authority', 'CHECK_UNAVAILABLE', 'No trusted registrars given (--trust FILE): licences are followed, but any registrar is taken at its word'));
   let allowed = 0;
   let judged = 0;
-  for (const item of served) {
+  for (const [at, item] of served.entries()) {
     const credential = item.event.credential;
     const id = credentialLabel(credential);
     // Another unit's credential served as a reference (a successor's passport) is judged on its own passport.
     if (item.level === 'reference' && !isPartySubject(item.chain)) continue;
     judged++;
     try {
-      await checkPolicy(credential, String(issuerId(credential)), { ...lookups(item.event.leafIndex), registry });
+      await checkPolicy(credential, String(issuerId(credential)), { ...lookups(at), registry });
       allowed++;
     } catch (err) {
       const code: ErrorCode = isDppError(err) ? err.code : 'POLICY_DENIED';
@@ -553,12 +556,6 @@ async function authorityChecks(
       checks.push(fail('authority', code, message.startsWith(id) ? message : `${id}: ${message}`, { credential: id, evidence: isDppError(err) ? err.evidence : undefined }));
     }
     if (typesOf(credential).includes('OwnershipTransferCredential')) checks.push(...(await transferChecks(credential, byId, verifyCredential)));
-    if (typesOf(credential).includes('RepairRecordCredential') && typeof subjectOf(credential).accreditation === 'string') {
-      const authority = await repairAuthority(credential, lookups(item.event.leafIndex));
-      if (!authority.authorised) {
-        checks.push(fail('authority', 'REPAIRER_NOT_ACCREDITED', `${id} claims accreditation ${String(subjectOf(credential).accreditation)}, but is ${authority.reason}`, { credential: id, evidence: { accreditation: authority.accreditation } }));
-      }
-    }
   }
   if (allowed === judged) checks.push(pass('authority', `Each of the ${judged} credentials was issued by a party the ledger's policy allows (GTIN authority through the licence chain, the registry for ownership, the owner for end of life)`));
   return checks;

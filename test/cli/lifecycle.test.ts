@@ -219,7 +219,8 @@ describe('a unit\'s whole life through the CLI', { timeout: 60_000 }, () => {
     const run = await dpp(['regulator', 'inspect', '--wallet', join(world.dir, 'wallets', 'inspector'), '--unit', successor, '--trust', world.trustFile, '--json']);
     expect(run.code, run.stderr + run.stdout).toBe(0);
     const inspection = JSON.parse(run.stdout);
-    expect(inspection.authority.ok).toBe(true);
+    expect(inspection).toMatchObject({ verified: true, role: 'regulator' });
+    expect(inspection.view.authority.every((a: { ok: boolean }) => a.ok)).toBe(true);
     expect(inspection.credentials.length).toBeGreaterThanOrEqual(2);
   });
 

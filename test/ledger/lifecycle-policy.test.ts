@@ -78,6 +78,19 @@ describe('the write policy', () => {
     await refused('POLICY_DENIED', unit, () => stranger.actor.record('OwnershipCredential', unit, { owner: stranger.actor.did, ownedSince: new Date().toISOString() }));
   });
 
+  it('refuses a repair that names an accreditation its repairer does not hold; an independent one is welcome', async () => {
+    const unit = unitLink('P-REP');
+    await world.manufacturer.mint({ digitalLink: unit, passport: PASSPORT });
+    const accredited = createRepairer(await world.party('fixer'));
+    const accreditation = await world.manufacturer.accredit(accredited.actor.did, 'Fixer', [GTIN]);
+    const stranger = createRepairer(await world.party());
+    const record = { serviceDate: '2026-11-01', fault: 'Noise', workDone: 'Fan replaced', firmwareUpdated: false };
+    await refused('REPAIRER_NOT_ACCREDITED', unit, () => stranger.repair(unit, { ...record, accreditation: accreditation.id }));
+    await refused('REPAIRER_NOT_ACCREDITED', unit, () => accredited.repair(unit, { ...record, accreditation: 'urn:uuid:00000000-0000-4000-8000-000000000000' }));
+    await stranger.repair(unit, record);
+    await accredited.repair(unit, { ...record, accreditation: accreditation.id });
+  });
+
   it('refuses unknown and malformed units', async () => {
     const repairer = createRepairer(await world.party());
     const record = { serviceDate: '2026-05-01', fault: 'f', workDone: 'w', firmwareUpdated: false };
