@@ -4,7 +4,9 @@ import { hasRelationship } from '../did/did-document.js';
 import { isDppError } from '../errors.js';
 import { createDocumentLoader, type DocumentLoader } from './document-loader.js';
 import { checkCredentialDataModel, checkPresentationDataModel } from './data-model.js';
-import { verifyDataIntegrityProof } from './data-integrity.js';
+import { verifyDataIntegrityProof, type ProofResult } from './data-integrity.js';
+import type { ProofPool } from './proof-pool.js';
+import type { DidDocument } from '../did/did-document.js';
 import { decodeJws, isCompactJws, unwrapEnvelope, verificationMethodJwk, verifyDecodedJws, DEFAULT_JWS_ALGORITHMS } from './jose.js';
 import type { SchemaRegistry } from './schema.js';
 import { checkProductSubject } from './subject-checks.js';
@@ -35,6 +37,8 @@ export interface VerifierOptions {
   fetchStatusList?: (url: string) => Promise<unknown>;
   /** JWS algorithms accepted for vc+jwt (default: EdDSA/Ed25519). */
   algorithms?: readonly string[];
+  /** Worker threads for Data Integrity proofs (src/vc/proof-pool.ts); without it they are verified in this thread. */
+  proofPool?: ProofPool;
 }
 
 export interface Verifier {
@@ -42,6 +46,11 @@ export interface Verifier {
   verifyPresentation(input: unknown, options?: { challenge?: string; domain?: string }): Promise<PresentationReport>;
   /** Only the status checks of a credential (for status plugins). */
   checkStatus(credential: JsonObject): Promise<Check[]>;
+  /**
+   * Only whether a Data Integrity credential is signed by its issuer (the `proof` and `issuer` checks): for one
+   * carried inside another, whose validity, schema and status are the carrier's business.
+   */
+  checkSignature(credential: JsonObject): Promise<Check[]>;
 }
 
 export function createVerifier(options: VerifierOptions): Verifier {
@@ -51,6 +60,24 @@ export function createVerifier(options: VerifierOptions): Verifier {
   const { contexts, resolver, schemas, now, fetchStatusList } = options;
   const algorithms = options.algorithms ?? DEFAULT_JWS_ALGORITHMS;
   const documentLoader = createDocumentLoader({ contexts, dereferenceDid: resolver.dereference });
+  /** A credential's Data Integrity proofs, on a worker when there is a pool (given the DID documents it needs). */
+  async function dataIntegrityProof(document: JsonObject): Promise<ProofResult> {
+    const pool = options.proofPool;
+    if (!pool) return verifyDataIntegrityProof(document, { documentLoader });
+    const documents: Record<string, DidDocument> = {};
+    try {
+      for (const proof of asArray(document.proof as unknown).filter(isObject)) {
+        if (typeof proof.verificationMethod !== 'string') continue;
+        const did = proof.verificationMethod.split('#')[0]!.split('?')[0]!;
+        documents[did] ??= await resolver.resolve(did);
+      }
+    } catch {
+      // Resolution failed: verified here, where the failure is reported as it always is.
+      return verifyDataIntegrityProof(document, { documentLoader });
+    }
+    return pool.verify(document, documents);
+  }
+
   // A list fetched once and checked for many entries is verified once (a fetcher that memoises returns the same object).
   const listReports = new WeakMap<object, Promise<CredentialReport>>();
 
@@ -70,7 +97,7 @@ export function createVerifier(options: VerifierOptions): Verifier {
       checks.push(fail('proof', contextCheck.code!, 'Proof not checked: the document cannot be processed', at));
       return { verified: false, format: 'data-integrity', credential: input, checks };
     }
-    const proof = await verifyDataIntegrityProof(input, { documentLoader });
+    const proof = await dataIntegrityProof(input);
     if (!proof.ok && (proof.code === 'JSONLD_INVALID' || proof.code === 'CONTEXT_NOT_ALLOWED')) {
       checks[1] = fail('context', proof.code, proof.message, at);
     }
@@ -255,6 +282,14 @@ export function createVerifier(options: VerifierOptions): Verifier {
     verifyCredential: (input) => verifyCredential(input),
     verifyPresentation,
     checkStatus: (credential) => statusChecks(credential, { credential: credentialLabel(credential) }, 0),
+    async checkSignature(credential) {
+      const at = { credential: credentialLabel(credential) };
+      const contextCheck = checkContexts(credential, contexts, at);
+      if (contextCheck.status === 'fail') return [contextCheck];
+      const proof = await verifyDataIntegrityProof(credential, { documentLoader });
+      if (!proof.ok) return [fail('proof', proof.code ?? 'PROOF_INVALID', proof.message, at)];
+      return [pass('proof', `${proof.cryptosuite} proof by ${proof.verificationMethod?.id}`, at), issuerCheck(credential, proof.verificationMethod?.controller, at)];
+    },
   };
 }
 

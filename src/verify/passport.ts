@@ -3,6 +3,7 @@
 // checkpoints it saw before; everything a server says is checked against signatures, links and the log.
 import { DppError, isDppError, type ErrorCode } from '../errors.js';
 import { createDidResolver, type DppDidResolver } from '../did/resolver.js';
+import { didWebToUrl } from '../did/did-web.js';
 import type { DidDocument } from '../did/did-document.js';
 import { dereferenceInDocument } from '../did/did-document.js';
 import { canonicalDigitalLink, parseDigitalLink, type DigitalLink } from '../gs1/index.js';
@@ -18,6 +19,7 @@ import { asArray, credentialLabel, isObject, issuerId, subjectOf, typesOf, type 
 import { digestMultibase } from '../vc/jcs.js';
 import { fail, isVerified, pass, warn, type Check } from '../vc/report.js';
 import { createCredentialServices } from '../vc/services.js';
+import { sharedProofPool, type ProofPool } from '../vc/proof-pool.js';
 import type { CredentialReport } from '../vc/verify.js';
 import { checkChain } from './chain.js';
 import type { CheckpointStore, SeenCheckpoint } from './checkpoints.js';
@@ -37,6 +39,8 @@ export interface PassportVerifierDeps {
   witness?: string;
   /** How DIDs are resolved online (default: did:web over `fetch`); a server passes its own, which knows the DIDs it hosts. */
   resolver?: DppDidResolver;
+  /** Worker threads for the proofs (default: the process's shared pool, where one can run); false: this thread only. */
+  proofPool?: ProofPool | false;
 }
 
 export type PassportInput = { digitalLink: string } | { bundle: unknown };
@@ -47,6 +51,8 @@ export interface PassportVerifyOptions extends RoleOptions {
 
 interface Gathered {
   bundle: PassportBundle;
+  /** The origin the bundle was fetched from (network only). */
+  origin?: string;
   /** The log as served alongside the passport (network only). */
   log?: LogReader;
   /** Credential ids the linkset links to. */
@@ -81,18 +87,31 @@ export async function verifyPassport(input: PassportInput, deps: PassportVerifie
   const unit = levelsOf(asked)[0]!.key;
   checks.push(pass('digital-link', `${unit}, ${source === 'network' ? `resolved through its linkset` : 'from the bundle given'}`, { evidence: { unit } }));
 
-  // 2. Who is who: DIDs over the network (once each), or from the bundle offline; status lists likewise.
-  const resolver = memoised(deps.fetch ? (deps.resolver ?? createDidResolver({ fetch: deps.fetch })) : offlineResolver(bundle.didDocuments));
+  // 2. Who is who: DIDs over the network (once each), or from the bundle offline; status lists likewise. Online, the
+  // bundle's copy of a did:web document or a status list is used when the bundle came from the very origin that
+  // would be asked for it: the same server, so the same trust, one request instead of one each.
+  const fromBundleOrigin = (url: string) => gathered.origin !== undefined && new URL(url).origin === gathered.origin;
+  // A did:web is https by definition; a development server answers it over http (DPP_DID_WEB_HTTP): its host decides.
+  const fromBundleHost = (url: string) => gathered.origin !== undefined && new URL(url).host === new URL(gathered.origin).host;
+  const copyOf = (did: string) => (did.startsWith('did:web:') && bundle.didDocuments[did]?.id === did && fromBundleHost(didWebToUrl(did)) ? bundle.didDocuments[did] : undefined);
+  const resolver = memoised(deps.fetch ? (deps.resolver ?? createDidResolver({ fetch: deps.fetch, local: copyOf })) : offlineResolver(bundle.didDocuments));
   const lists = new Map<string, Promise<unknown>>();
   const fetchStatusList = (url: string): Promise<unknown> => {
     let list = lists.get(url);
     if (!list) {
-      list = deps.fetch ? fetchJson(deps.fetch, url, STATUS_ACCEPT) : Promise.resolve(bundle.statusLists[url]).then((l) => l ?? Promise.reject(new Error('the bundle carries no copy of it')));
+      const copy = bundle.statusLists[url];
+      list =
+        deps.fetch && !(copy !== undefined && fromBundleOrigin(url))
+          ? fetchJson(deps.fetch, url, STATUS_ACCEPT)
+          : copy !== undefined
+            ? Promise.resolve(copy)
+            : Promise.reject(new Error('the bundle carries no copy of it'));
       lists.set(url, list);
     }
     return list;
   };
-  const { verifier } = createCredentialServices({ resolver, now: () => now, fetchStatusList });
+  const proofPool = deps.proofPool === false ? undefined : (deps.proofPool ?? sharedProofPool());
+  const { verifier } = createCredentialServices({ resolver, now: () => now, fetchStatusList, ...(proofPool ? { proofPool } : {}) });
 
   // 3. Every credential: proof, issuer, data model, schema, validity, status.
   type Served = { event: BundledEvent; chain: string; level: Level | 'party' | 'reference' };
@@ -116,19 +135,23 @@ export async function verifyPassport(input: PassportInput, deps: PassportVerifie
       if (typeof entry.statusListCredential === 'string') fetchStatusList(entry.statusListCredential).catch(() => undefined);
     }
   }
-  const verified: VerifiedCredential[] = [];
-  for (const item of served) {
-    const credential = item.event.credential;
-    const result = await verifier.verifyCredential(credential);
-    verified.push({
-      credential,
-      chain: item.level === 'reference' ? 'reference' : item.chain,
-      ...(item.level === 'reference' ? {} : { level: item.level }),
-      report: result,
-      status: statusOf(result),
-      verified: result.verified,
-    });
-  }
+  // The log is read while the credentials are verified: its requests wait on the network, their checks on the CPU.
+  const logPending = logChecks(bundle, served, resolver, deps, gathered.log);
+  // All at once: with a proof pool the proofs spread over the cores; without, they interleave with the network.
+  const verified: VerifiedCredential[] = await Promise.all(
+    served.map(async (item) => {
+      const credential = item.event.credential;
+      const result = await verifier.verifyCredential(credential);
+      return {
+        credential,
+        chain: item.level === 'reference' ? 'reference' : item.chain,
+        ...(item.level === 'reference' ? {} : { level: item.level as Level | 'party' }),
+        report: result,
+        status: statusOf(result),
+        verified: result.verified,
+      };
+    }),
+  );
   const byId = new Map(verified.map((v) => [String(v.credential.id), v]));
 
   // 4. Each credential is about the chain it was served on; no proof is another credential's.
@@ -151,7 +174,7 @@ export async function verifyPassport(input: PassportInput, deps: PassportVerifie
   checks.push(...linkedCredentials(gathered.linked, byId));
 
   // 6. The log: its key, the checkpoint, each credential's inclusion, consistency, and later events.
-  const logResult = await logChecks(bundle, served, resolver, deps, gathered.log);
+  const logResult = await logPending;
   checks.push(...logResult.checks);
 
   // 7. Status against the chain, and each credential's authority under the ledger's own policy.
@@ -160,7 +183,7 @@ export async function verifyPassport(input: PassportInput, deps: PassportVerifie
   checks.push(...credentialChecks(verified, state));
   const registry = isObject(bundle.log) && typeof bundle.log.did === 'string' ? bundle.log.did : '';
   const lookups = lookupsOver(served, byId, deps.trustedRegistrars);
-  checks.push(...(await authorityChecks(served, byId, registry, deps.trustedRegistrars, lookups, (c) => verifier.verifyCredential(c))));
+  checks.push(...(await authorityChecks(served, byId, registry, deps.trustedRegistrars, lookups, (c) => verifier.checkSignature(c))));
 
   // 8. The role's view, on what was checked.
   const passport: VerifiedPassport = {
@@ -209,6 +232,10 @@ async function gather(link: string, dl: DigitalLink, deps: PassportVerifierDeps)
   const url = canonicalDigitalLink(link, { stem: dl.stem });
   const base = url.split('?')[0]!;
   const linksetUrl = `${base}?linkType=linkset`;
+  // Where a dpp-ledger server keeps the bundle, asked for alongside the linkset; used only if the linkset links there.
+  const guess = `${new URL(base).origin}/bundle${new URL(base).pathname}`;
+  const guessed = fetchJson(fetch, guess);
+  guessed.catch(() => undefined);
   const answer = await fetchJson(fetch, linksetUrl, 'application/linkset+json, application/json');
   if (!isObject(answer) || !Array.isArray(answer.linkset)) throw new DppError('INVALID_INPUT', `${linksetUrl} is not an RFC 9264 linkset`, { evidence: { url: linksetUrl } });
   const contexts = (answer.linkset as unknown[]).filter(isObject);
@@ -217,12 +244,13 @@ async function gather(link: string, dl: DigitalLink, deps: PassportVerifierDeps)
   const bundleHref = hrefs(LINK_TYPES.bundle)[0];
   if (!bundleHref) throw new DppError('NOT_FOUND', `The linkset of ${base} links to no passport bundle (${LINK_TYPES.bundle})`, { evidence: { url: linksetUrl } });
   const bundleUrl = new URL(bundleHref, linksetUrl).toString();
-  const bundle = bundleShape(await fetchJson(fetch, bundleUrl));
+  const bundle = bundleShape(await (bundleUrl === guess ? guessed : fetchJson(fetch, bundleUrl)));
   const linked = [...hrefs(LINK_TYPES.dpp), ...hrefs(LINK_TYPES.sustainabilityInfo)]
     .map((href) => /\/credentials\/([^/?#]+)$/.exec(new URL(href, linksetUrl).pathname)?.[1])
     .filter((id): id is string => id !== undefined)
     .map((id) => decodeURIComponent(id));
-  return { bundle, linked: [...new Set(linked)], log: httpLogReader(fetch, new URL(bundleUrl).origin) };
+  const origin = new URL(bundleUrl).origin;
+  return { bundle, origin, linked: [...new Set(linked)], log: httpLogReader(fetch, origin) };
 }
 
 /** The bundle, if it has the shape of one; INVALID_INPUT otherwise. */
@@ -535,7 +563,7 @@ async function authorityChecks(
   registry: string,
   trustedRegistrars: readonly string[] | undefined,
   lookups: Lookups,
-  verifyCredential: (credential: unknown) => Promise<CredentialReport>,
+  checkSignature: (credential: JsonObject) => Promise<Check[]>,
 ): Promise<Check[]> {
   const checks: Check[] = [];
   if (!trustedRegistrars?.length) checks.push(warn('authority', 'CHECK_UNAVAILABLE', 'No trusted registrars given (--trust FILE): licences are followed, but any registrar is taken at its word'));
@@ -555,14 +583,14 @@ async function authorityChecks(
       const message = (err as Error).message;
       checks.push(fail('authority', code, message.startsWith(id) ? message : `${id}: ${message}`, { credential: id, evidence: isDppError(err) ? err.evidence : undefined }));
     }
-    if (typesOf(credential).includes('OwnershipTransferCredential')) checks.push(...(await transferChecks(credential, byId, verifyCredential)));
+    if (typesOf(credential).includes('OwnershipTransferCredential')) checks.push(...(await transferChecks(credential, byId, checkSignature)));
   }
   if (allowed === judged) checks.push(pass('authority', `Each of the ${judged} credentials was issued by a party the ledger's policy allows (GTIN authority through the licence chain, the registry for ownership, the owner for end of life)`));
   return checks;
 }
 
 /** The owner chain: a transfer names the ownership it ends, and carries that owner's signed authorisation for the buyer. */
-async function transferChecks(transfer: JsonObject, byId: ReadonlyMap<string, VerifiedCredential>, verifyCredential: (credential: unknown) => Promise<CredentialReport>): Promise<Check[]> {
+async function transferChecks(transfer: JsonObject, byId: ReadonlyMap<string, VerifiedCredential>, checkSignature: (credential: JsonObject) => Promise<Check[]>): Promise<Check[]> {
   const id = credentialLabel(transfer);
   const subject = subjectOf(transfer);
   const previous = typeof subject.previousOwnership === 'string' ? byId.get(subject.previousOwnership) : undefined;
@@ -577,7 +605,7 @@ async function transferChecks(transfer: JsonObject, byId: ReadonlyMap<string, Ve
         : undefined;
   if (problem) return [fail('authority', 'AUTHORISATION_INVALID', `${id}: ${problem}`, { credential: id })];
   // Its signature by the seller; it was short-lived, so that it has expired since is no fault.
-  const signature = (await verifyCredential(authorization)).checks.find((c) => (c.id === 'proof' || c.id === 'issuer') && c.status === 'fail');
+  const signature = (await checkSignature(authorization!)).find((c) => c.status === 'fail');
   return signature ? [fail('authority', 'AUTHORISATION_INVALID', `${id}: the seller's authorisation does not verify: ${signature.message}`, { credential: id })] : [];
 }
 

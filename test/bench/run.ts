@@ -23,6 +23,7 @@ import { createWorld, NOW } from '../helpers.js';
 import { benchResolver } from './resolver.js';
 import { benchLog } from './log.js';
 import { benchMirror } from './mirror.js';
+import { benchPassport, PASSPORT_CLI_TARGET_MS, PASSPORT_RATIO_TARGET } from './passport.js';
 
 const BUDGET_MS = Number(process.env.BENCH_MS ?? 3000);
 const WARMUP_MS = Number(process.env.BENCH_WARMUP_MS ?? 500);
@@ -253,6 +254,9 @@ async function main(): Promise<void> {
     rmSync(dir, { recursive: true, force: true });
   }
 
+  // 5. A 20-credential passport end to end (its own section; the headline figures go in the tables below).
+  const passport20 = await benchPassport();
+
   // Table.
   const f = (name: string) => figures.get(name)!;
   const rows: [string, string, string][] = [];
@@ -267,6 +271,9 @@ async function main(): Promise<void> {
   for (const [name, run] of Object.entries(cliRuns)) {
     rows.push([name, `${median(run.times).toFixed(0)} ms median`, `min ${Math.min(...run.times).toFixed(0)} ms, n=${run.times.length}${run.first ? `, exit ${run.exit}` : ''}`]);
   }
+  rows.push([`verifyPassport, ${passport20.credentials} credentials (in process)`, `${passport20.inProcess.median.toFixed(1)} ms median`, `mean ${passport20.inProcess.mean.toFixed(1)} ms, n=${passport20.inProcess.n}, ${passport20.verified ? 'verified' : 'NOT verified'}`]);
+  rows.push([`sum of ${passport20.credentials} plain vc.verifyCredential (same VCs)`, `${passport20.plainSum.median.toFixed(1)} ms median`, `mean ${passport20.plainSum.mean.toFixed(1)} ms, n=${passport20.plainSum.n}`]);
+  rows.push([`dpp verify <link> (${passport20.credentials}-credential passport)`, `${passport20.cli.median.toFixed(0)} ms median`, `min ${passport20.cli.min.toFixed(0)} ms, n=${passport20.cli.n}, exit ${passport20.cli.exit}`]);
   for (const [a, b, c] of rows) console.log(`${a.padEnd(53)}  ${b.padEnd(16)}  ${c}`);
 
   const ratio = (a: string, b: string) => f(a).rate / f(b).rate;
@@ -288,6 +295,8 @@ async function main(): Promise<void> {
     const med = median(run.times);
     console.log(`${`dpp verify ${format} wall ms (median)`.padEnd(53)}  ${med.toFixed(0).padEnd(11)}  ${'< 1000'.padEnd(10)}  ${med < 1000 ? 'yes' : 'NO'}`);
   }
+  console.log(`${`passport verify (${passport20.credentials} VCs) / sum of plain verify`.padEnd(53)}  ${passport20.ratio.toFixed(3).padEnd(11)}  ${`<= ${PASSPORT_RATIO_TARGET}`.padEnd(10)}  ${passport20.ratio <= PASSPORT_RATIO_TARGET ? 'yes' : 'NO'}`);
+  console.log(`${`dpp verify passport (${passport20.credentials} VCs) wall ms (median)`.padEnd(53)}  ${passport20.cli.median.toFixed(0).padEnd(11)}  ${`< ${PASSPORT_CLI_TARGET_MS}`.padEnd(10)}  ${passport20.cli.median < PASSPORT_CLI_TARGET_MS ? 'yes' : 'NO'}`);
   console.log('');
   console.log(`  issuer for plain and ours: ${did} (did:key, resolved offline by createDidResolver; createDocumentLoader over bundled contexts)`);
   console.log(`  verify loops cycle over ${VARIANTS} distinct credentials (different id): a cache keyed on the input would still hit here`);

@@ -40,6 +40,7 @@ const unit = unitLink('ROLES-1', 'R1');
 const bare = unitLink('ROLES-2', 'R1');
 let alice: Owner;
 let bob: Owner;
+let rogueRepair: JsonObject;
 
 beforeAll(async () => {
   world = await startLifecycleWorld({ demo: true });
@@ -59,9 +60,10 @@ beforeAll(async () => {
   bob = createOwner(await world.party());
   await alice.register(unit);
   await fixit.repair(unit, { serviceDate: '2026-03-01', fault: 'E27', workDone: 'Replaced the compressor', partReplaced: [{ gtin: '09506000134369', itemNumber: 'CMP-1', name: 'Compressor' }], firmwareUpdated: false, accreditation: accreditation.id });
-  // A repairer that claims the accreditation of another: it lacks the authority it claims.
-  const rogue = createRepairer(await world.party());
-  await rogue.repair(unit, { serviceDate: '2026-03-05', fault: 'Noise', workDone: 'Tightened the fan', firmwareUpdated: false, accreditation: accreditation.id });
+  // A repairer that claims the accreditation of another: it lacks the authority it claims. The server refuses to
+  // record it (REPAIRER_NOT_ACCREDITED); a lying server could still serve it, so the view must judge it too.
+  const rogue = await world.party();
+  rogueRepair = (await rogue.credential('RepairRecordCredential', unit, { serviceDate: '2026-03-05', fault: 'Noise', workDone: 'Tightened the fan', firmwareUpdated: false, accreditation: accreditation.id })).dataIntegrity as JsonObject;
 }, 180_000);
 afterAll(() => world?.close());
 
@@ -374,7 +376,12 @@ describe('the buyer', { timeout: 60_000 }, () => {
   });
 
   it('labels authorised and independent repairs, and fails a repair claiming an accreditation it lacks', async () => {
-    const view = await roleView('buyer', await verifiedPassport(unit), {});
+    const passport = await verifiedPassport(unit);
+    const report = await verifier.verifyCredential(rogueRepair);
+    expect(report.verified).toBe(true);
+    passport.credentials.push({ credential: rogueRepair, chain: passport.unit, level: 'item', report, status: { revoked: false, suspended: false }, verified: true });
+    passport.state.repairs.push(rogueRepair);
+    const view = await roleView('buyer', passport, {});
     const repairs = only(view, 'repair');
     expect(repairs.map((c) => [c.status, c.code])).toEqual([
       ['pass', undefined],
