@@ -144,6 +144,14 @@ describe('a unit\'s whole life through the CLI', { timeout: 60_000 }, () => {
     const presentation = join(world.dir, 'seller.json');
     writeFileSync(presentation, await ok('alice', 'owner', 'prove', '--unit', unit, '--challenge', challenge, '--domain', did.bob!));
     expect(await ok('bob', 'reseller', 'check', '--unit', unit, '--presentation', presentation, '--challenge', challenge)).toContain('is the current owner');
+    // The same, as any buyer would check it with the independent verifier; over another challenge it is refused.
+    const asBuyer = (c: string) => dpp(['verify', unit.replace('https://id.gs1.org', world.origin), '--role', 'buyer', '--presentation', presentation, '--challenge', c, '--domain', did.bob!, '--trust', world.trustFile, '--json', '--checkpoints', join(world.dir, 'seen')]);
+    const bought = await asBuyer(challenge);
+    expect(bought.code, bought.stdout).toBe(0);
+    expect(JSON.parse(bought.stdout).checks.find((c: { id: string }) => c.id === 'seller')).toMatchObject({ status: 'pass' });
+    const replayed = await asBuyer('another-challenge-0123456789');
+    expect(replayed.code).toBe(1);
+    expect(JSON.parse(replayed.stdout).checks.find((c: { id: string }) => c.id === 'seller')).toMatchObject({ status: 'fail', code: 'CHALLENGE_MISMATCH' });
     const authorization = join(world.dir, 'authorization.json');
     await ok('alice', 'owner', 'authorize', '--unit', unit, '--buyer', did.bob!, '--out', authorization);
     const before = (await events()).at(-1)!;
@@ -169,6 +177,9 @@ describe('a unit\'s whole life through the CLI', { timeout: 60_000 }, () => {
     await ok('bob', 'reseller', 'report', '--unit', unit, '--state', 'stolen');
     const current = (await events()).at(-1)!;
     expect((await verify(current.id)).checks.find((c) => c.status === 'fail')?.code).toBe('STATUS_SUSPENDED');
+    const asBuyer = await dpp(['verify', unit.replace('https://id.gs1.org', world.origin), '--role', 'buyer', '--trust', world.trustFile, '--json', '--checkpoints', join(world.dir, 'seen')]);
+    expect(asBuyer.code).toBe(1);
+    expect(JSON.parse(asBuyer.stdout).checks.filter((c: { status: string }) => c.status === 'fail').map((c: { code: string }) => c.code)).toContain('UNIT_REPORTED_STOLEN');
     const refused = await dpp(['reseller', 'transfer', '--wallet', join(world.dir, 'wallets', 'bob'), '--unit', unit, '--buyer', did.alice!]);
     expect(refused.code).toBe(2);
     expect(refused.stderr).toContain('UNIT_REPORTED_STOLEN');
