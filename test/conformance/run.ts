@@ -17,6 +17,7 @@ import { runGs1 } from './gs1.js';
 import { runGs1Resolver } from './gs1-resolver.js';
 import { runMerkle } from './merkle.js';
 import { runJcs } from './jcs.js';
+import { runUntp } from './untp.js';
 
 const FAMILIES: ReadonlyArray<readonly [string, Suite]> = [
   ['vc-di-eddsa', runVcDiEddsa],
@@ -28,6 +29,7 @@ const FAMILIES: ReadonlyArray<readonly [string, Suite]> = [
   ['gs1-resolver', runGs1Resolver],
   ['transparency-dev-merkle', runMerkle],
   ['json-canonicalization', runJcs],
+  ['untp-dpp', runUntp],
 ];
 
 const SHOWN = 10;
