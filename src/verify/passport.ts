@@ -403,7 +403,8 @@ async function logChecks(
     const proof = item.event.inclusionProof.map((p) => new Uint8Array(Buffer.from(String(p), 'base64')));
     const problem = inclusionCheck(credentialLabel(credential), entry, item.event.leafIndex, proof, tree);
     if (problem) failures.push(problem);
-    if (item.level !== 'reference' && item.level !== 'party') ends.set(item.chain, { key: item.chain, leafIndex: item.event.leafIndex, entry });
+    // A chain is read on from its last event the log holds: one the log does not hold is already a failure.
+    else if (item.level !== 'reference' && item.level !== 'party') ends.set(item.chain, { key: item.chain, leafIndex: item.event.leafIndex, entry });
   }
   checks.push(...(failures.length ? failures : [pass('log', `All ${served.length} credentials are in the log at the checkpoint's size ${tree.size}`)]));
 
