@@ -54,8 +54,20 @@ export const DEMO_COMPOSITION: JsonObject = {
     material('Steel (casing, frame)', 0.63, { recycledMassFraction: 0.42 }),
     material('Copper (heat exchanger, wiring)', 0.12, { casNumber: '7440-50-8', criticalRawMaterial: true }),
     material('Aluminium (fins)', 0.08, { casNumber: '7429-90-5', criticalRawMaterial: true }),
-    material('Propane, refrigerant R290', 0.01, { casNumber: '74-98-6', hazardous: true, component: { name: 'Sealed refrigerant circuit' } }),
+    material('Propane, refrigerant R290', 0.01, {
+      casNumber: '74-98-6',
+      hazardous: true,
+      component: { name: 'Sealed refrigerant circuit' },
+      materialSafetyInformation: { linkURL: 'https://manufacturer.example/docs/sds/R290.pdf', linkName: 'Safety data sheet: propane (R290)', linkType: 'https://gs1.org/voc/safetyInfo', mediaType: 'application/pdf' },
+    }),
   ],
+  disassemblyInstructions: {
+    disassemblyStep: [
+      { position: 1, description: 'Isolate mains power and lock it off; wait 5 minutes for the inverter capacitors to discharge.', tool: ['Voltage tester'] },
+      { position: 2, description: 'Recover the R290 charge with an ATEX-rated recovery unit before opening the refrigerant circuit; no open flames within 3 m.', component: { name: 'Sealed refrigerant circuit' }, tool: ['ATEX recovery unit', 'Gas detector'] },
+      { position: 3, description: 'Cut the refrigerant lines, unbolt the compressor and separate the copper-aluminium heat exchanger for non-ferrous recycling.', tool: ['Pipe cutter', '13 mm socket'] },
+    ],
+  },
 };
 
 export interface DemoDeps {

@@ -97,7 +97,7 @@ export function logKeyCheck(info: unknown, didDocument: DidDocument | undefined,
   }
   if (seen && seen.verifierKey !== logInfo.verifierKey) {
     return {
-      check: fail('log-key', 'LOG_KEY_CHANGED', `The log ${logInfo.origin} now presents another key than the one seen before`, {
+      check: fail('log-key', 'LOG_KEY_CHANGED', `The log ${logInfo.origin} now presents another key than the one seen ${seen.seenAt}: another log, or this one reset (if you know it was reset, forget the checkpoint kept for it)`, {
         evidence: { seen: seen.verifierKey, served: logInfo.verifierKey, seenAt: seen.seenAt },
       }),
     };
