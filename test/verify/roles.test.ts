@@ -147,6 +147,19 @@ function withPassport(passport: VerifiedPassport, mutate: (subject: JsonObject) 
   };
 }
 
+/** The passport with its MaterialCompositionCredential's subject changed by `mutate`. */
+function withComposition(passport: VerifiedPassport, mutate: (subject: JsonObject) => void): VerifiedPassport {
+  const original = passport.credentials.find((vc) => typesOf(vc.credential).includes('MaterialCompositionCredential'))!.credential;
+  const changed = clone(original);
+  mutate(subjectOf(changed));
+  const swap = (c: JsonObject) => (c === original ? changed : c);
+  return {
+    ...passport,
+    credentials: passport.credentials.map((vc) => (vc.credential === original ? { ...vc, credential: changed } : vc)),
+    chains: { item: passport.chains.item.map(swap), batch: passport.chains.batch.map(swap), product: passport.chains.product.map(swap) },
+  };
+}
+
 /** The passport with the credentials of `type` marked as not verified. */
 function unverified(passport: VerifiedPassport, type: string): VerifiedPassport {
   return { ...passport, credentials: passport.credentials.map((vc) => (typesOf(vc.credential).includes(type) ? { ...vc, verified: false } : vc)) };
@@ -430,9 +443,16 @@ describe('the recycler', { timeout: 60_000 }, () => {
     expect(composition.materials).toHaveLength(4);
     expect(only(view, 'composition')).toMatchObject([{ status: 'pass', credential: composition.credential }]);
     expect(view.summary.hazardous).toMatchObject([{ name: 'Propane, refrigerant R290', component: { name: 'Sealed refrigerant circuit' }, issuer: demo.state.manufacturer }]);
-    // The demo gives no safety data sheet and no disassembly instructions: a recycler is warned.
-    expect(codes(only(view, 'hazardous'))).toEqual(['PASSPORT_INCOMPLETE']);
-    expect(codes(only(view, 'disassembly'))).toEqual(['PASSPORT_INCOMPLETE']);
+    // The demo gives the refrigerant's safety data sheet, and the steps that reach its circuit.
+    expect(only(view, 'hazardous')).toMatchObject([{ status: 'pass' }]);
+    expect(only(view, 'disassembly')).toMatchObject([{ status: 'pass', message: expect.stringContaining('3 steps') }]);
+    const withoutSteps = withComposition(demo, (c) => {
+      delete c.disassemblyInstructions;
+      for (const m of c.materialProvenance as JsonObject[]) delete m.materialSafetyInformation;
+    });
+    const warned = await roleView('recycler', withoutSteps, {});
+    expect(codes(only(warned, 'hazardous'))).toEqual(['PASSPORT_INCOMPLETE']);
+    expect(codes(only(warned, 'disassembly'))).toEqual(['PASSPORT_INCOMPLETE']);
     expect((view.summary.criticalRawMaterials as { casNumber: string }[]).map((m) => m.casNumber)).toEqual(['7440-50-8', '7429-90-5']);
     expect(only(view, 'end-of-life')).toMatchObject([{ status: 'pass' }]);
     expect(failed(view)).toEqual([]);
