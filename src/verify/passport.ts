@@ -434,22 +434,19 @@ async function logChecks(
   }
 
   // What this verifier saw before: the log may only have grown from it.
-  if (seen) {
+  if (!seen) checks.push(pass('seen', `No checkpoint of ${origin} seen before: this one (size ${current.size}) is remembered`));
+  else {
     const seenTree = { size: seen.size, root: new Uint8Array(Buffer.from(seen.root, 'base64')) };
-    if (seenTree.size > current.size) {
-      const check = reader
-        ? fail('seen', 'LOG_INCONSISTENT', `The log serves a tree of size ${current.size}, smaller than the one seen ${seen.seenAt} (size ${seen.size}): rolled back`, { evidence: { seen: seen.note, served: currentNote } })
-        : await consistencyCheck('seen', 'LOG_INCONSISTENT', 'the bundle', current, seenTree, async () => {
-            throw new DppError('FRESHNESS_UNCHECKED', 'offline, no proof can be fetched');
-          });
-      checks.push(check.status === 'fail' && check.code === 'FRESHNESS_UNCHECKED' ? warn('seen', 'FRESHNESS_UNCHECKED', `The bundle's tree (size ${current.size}) is older than the one seen ${seen.seenAt} (size ${seen.size}); offline, their consistency cannot be proven`) : check);
-    } else if (seenTree.size === current.size || reader) {
+    const evidence = { seen: seen.note, served: currentNote };
+    if (reader && seenTree.size > current.size) {
+      checks.push(fail('seen', 'LOG_INCONSISTENT', `The log serves a tree of size ${current.size}, smaller than the one seen ${seen.seenAt} (size ${seen.size}): rolled back`, { evidence }));
+    } else if (reader || seenTree.size === current.size) {
       const check = await consistencyCheck('seen', 'LOG_INCONSISTENT', `the checkpoint seen ${seen.seenAt}`, seenTree, current, (a, b) => reader!.consistency(a, b));
-      checks.push(check.status === 'fail' ? { ...check, evidence: { ...check.evidence, seen: seen.note, served: currentNote } } : check);
+      checks.push(check.status === 'fail' ? { ...check, evidence: { ...check.evidence, ...evidence } } : check);
     } else {
-      checks.push(warn('seen', 'FRESHNESS_UNCHECKED', `The checkpoint seen ${seen.seenAt} (size ${seen.size}) is older than the bundle's (size ${current.size}); offline, their consistency cannot be proven`));
+      checks.push(warn('seen', 'FRESHNESS_UNCHECKED', `The bundle's tree (size ${current.size}) and the one seen ${seen.seenAt} (size ${seen.size}) differ in size; offline, their consistency cannot be proven`));
     }
-  } else checks.push(pass('seen', `No checkpoint of ${origin} seen before: this one (size ${current.size}) is remembered`));
+  }
 
   // A witness's view of the same log: one tree for everyone, or a split view.
   if (deps.witness && deps.fetch) {
