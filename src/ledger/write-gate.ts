@@ -41,6 +41,17 @@ export function createWriteGate(deps: WriteGateDeps): WriteGate {
     const chains = new Map<string, Promise<JsonObject[]>>();
     const inactive = new Map<string, Promise<string | undefined>>();
     const recorded = async (id: string) => ((await ledger.event(id)) ? (await credentials.get(id))?.dataIntegrity : undefined);
+    // The pending credentials by chain, indexed as the batch grows: each one's unit is worked out once, not once a lookup.
+    const pendingByChain = new Map<string, JsonObject[]>();
+    let indexed = 0;
+    const pendingOn = (key: string): JsonObject[] => {
+      for (; indexed < pending.length; indexed++) {
+        const credential = pending[indexed]!.dataIntegrity;
+        const unit = unitOf(credential);
+        pendingByChain.set(unit, [...(pendingByChain.get(unit) ?? []), credential]);
+      }
+      return pendingByChain.get(key) ?? [];
+    };
     return {
       registry: deps.registry,
       trustedRegistrars: deps.trustedRegistrars,
@@ -56,7 +67,7 @@ export function createWriteGate(deps: WriteGateDeps): WriteGate {
           })());
         }
         const stored = await chains.get(key)!;
-        return [...stored, ...pending.filter((p) => unitOf(p.dataIntegrity) === key).map((p) => p.dataIntegrity)];
+        return [...stored, ...pendingOn(key)];
       },
       inactive(credential) {
         const id = String(credential.id);
