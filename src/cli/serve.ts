@@ -32,6 +32,7 @@ import { openNode, storedNoteSigner, type Node } from './node.js';
 import { seedDemo } from './demo.js';
 import { readTrustFile } from './trust.js';
 import { verifyPassport } from '../verify/passport.js';
+import { sharedProofPool } from '../vc/proof-pool.js';
 import { storeCheckpointStore } from '../storage/seen-checkpoints.js';
 import { networkFetch } from './network.js';
 import { untpDir } from './verify.js';
@@ -117,7 +118,7 @@ export async function serve(options: ServeOptions, out: (line: string) => void =
     writes: writes.routes,
     statusRoutes: writes.statusRoutes,
     verifyPassport: (input, opts) =>
-      verifyPassport(input, { now, checkpoints: storeCheckpointStore(node.store), trustedRegistrars: [...trustedRegistrars], fetch: networkFetch(), resolver: node.resolver }, { ...opts, untpDir: untpDir() }),
+      verifyPassport(input, { now, checkpoints: storeCheckpointStore(node.store), trustedRegistrars: [...trustedRegistrars], fetch: networkFetch(), resolver: node.resolver, proofPool: sharedProofPool() }, { ...opts, untpDir: untpDir() }),
     logger: (entry) => console.error(JSON.stringify({ time: new Date().toISOString(), ...entry })),
   });
   server.on('request', app);

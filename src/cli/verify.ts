@@ -6,6 +6,7 @@ import { join, resolve } from 'node:path';
 import { InputError } from '../errors.js';
 import { PACKAGE_ROOT } from '../assets.js';
 import { fileCheckpointStore } from '../storage/seen-checkpoints.js';
+import { sharedProofPool } from '../vc/proof-pool.js';
 import { BUNDLE_TYPE } from '../ledger/bundle.js';
 import { verifyPassport, type PassportInput } from '../verify/passport.js';
 import { VERIFIER_ROLES, type PassportReport, type VerifierRole } from '../verify/types.js';
@@ -73,6 +74,7 @@ export async function verifyCommand(target: string, options: VerifyOptions, out:
       // A bundle is verified offline: nothing is fetched, whatever the machine can reach.
       fetch: isLink ? networkFetch() : undefined,
       witness: options.witness,
+      proofPool: sharedProofPool(),
     },
     {
       role: options.role as VerifierRole | undefined,

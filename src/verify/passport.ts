@@ -19,7 +19,7 @@ import { asArray, credentialLabel, isObject, issuerId, subjectOf, typesOf, type 
 import { digestMultibase } from '../vc/jcs.js';
 import { fail, isVerified, pass, warn, type Check } from '../vc/report.js';
 import { createCredentialServices } from '../vc/services.js';
-import { sharedProofPool, type ProofPool } from '../vc/proof-pool.js';
+import type { ProofPool } from '../vc/proof-pool.js';
 import type { CredentialReport } from '../vc/verify.js';
 import { checkChain } from './chain.js';
 import type { CheckpointStore, SeenCheckpoint } from './checkpoints.js';
@@ -39,8 +39,8 @@ export interface PassportVerifierDeps {
   witness?: string;
   /** How DIDs are resolved online (default: did:web over `fetch`); a server passes its own, which knows the DIDs it hosts. */
   resolver?: DppDidResolver;
-  /** Worker threads for the proofs (default: the process's shared pool, where one can run); false: this thread only. */
-  proofPool?: ProofPool | false;
+  /** Worker threads for the proofs (`sharedProofPool()` from src/vc/proof-pool.ts); without, this thread verifies them. */
+  proofPool?: ProofPool;
 }
 
 export type PassportInput = { digitalLink: string } | { bundle: unknown };
@@ -110,8 +110,7 @@ export async function verifyPassport(input: PassportInput, deps: PassportVerifie
     }
     return list;
   };
-  const proofPool = deps.proofPool === false ? undefined : (deps.proofPool ?? sharedProofPool());
-  const { verifier } = createCredentialServices({ resolver, now: () => now, fetchStatusList, ...(proofPool ? { proofPool } : {}) });
+  const { verifier } = createCredentialServices({ resolver, now: () => now, fetchStatusList, ...(deps.proofPool ? { proofPool: deps.proofPool } : {}) });
 
   // 3. Every credential: proof, issuer, data model, schema, validity, status.
   type Served = { event: BundledEvent; chain: string; level: Level | 'party' | 'reference' };
