@@ -15,29 +15,19 @@ import { createMemoryStore } from '../../src/storage/memory-store.js';
 import { networkFetch } from '../../src/cli/network.js';
 import { runMirror } from '../../src/cli/mirror.js';
 import { createParty } from '../../agents/party.js';
-import { createLedgerClient, type Json } from '../../agents/client.js';
+import { createLedgerClient } from '../../agents/client.js';
 import { createActor, type Actor, type Secured } from '../../agents/actor.js';
 import { hostedIdentity } from '../../agents/identity.js';
 import { createRegistrar } from '../../agents/registrar.js';
 import { createManufacturer, type UnitSpec } from '../../agents/manufacturer.js';
 import { TEST_SECRET, freePort } from '../helpers.js';
+import { GTIN, PASSPORT, PREFIX } from '../lifecycle-world.js';
 
 /** Units minted on the origin; each is two log entries (KeyCredential + passport). */
 const UNITS = Number(process.env.BENCH_MIRROR_UNITS ?? 1000);
 /** Units per signed append (one request, one durable ledger write). */
 const BATCH = Number(process.env.BENCH_MIRROR_BATCH ?? 50);
 const TOKEN = 'bench-mirror-token-0123456789';
-const GTIN = '09506000134352';
-const PREFIX = '9506000';
-const PASSPORT: Json = {
-  name: 'Bench heat pump',
-  modelNumber: 'B-1',
-  hardwareRevision: 'A',
-  firmwareVersion: '1.0.0',
-  productionDate: '2026-01-10',
-  productCategory: [{ code: '841861', name: 'Heat pumps', schemeId: 'https://www.wcoomd.org/en/topics/nomenclature.aspx', schemeName: 'Harmonized System 2022' }],
-  producedAtFacility: { id: 'https://id.gs1.org/414/9506000130002', name: 'Bench plant', countryOfOperation: { countryCode: 'DE' } },
-};
 
 function start(args: string[]): Promise<{ child: ChildProcess; port: number }> {
   return new Promise((resolve, reject) => {

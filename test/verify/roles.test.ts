@@ -133,9 +133,8 @@ async function verifiedPassport(digitalLink: string, options: { trustedRegistrar
   };
 }
 
-/** The passport with its DigitalProductPassport's subject changed by `mutate` (everywhere it is referenced). */
-function withPassport(passport: VerifiedPassport, mutate: (subject: JsonObject) => void): VerifiedPassport {
-  const original = passport.state.passport!;
+/** The passport with one credential's subject changed by `mutate`, everywhere it is referenced. */
+function withSubject(passport: VerifiedPassport, original: JsonObject, mutate: (subject: JsonObject) => void): VerifiedPassport {
   const changed = clone(original);
   mutate(subjectOf(changed));
   const swap = (c: JsonObject) => (c === original ? changed : c);
@@ -143,22 +142,13 @@ function withPassport(passport: VerifiedPassport, mutate: (subject: JsonObject) 
     ...passport,
     credentials: passport.credentials.map((vc) => (vc.credential === original ? { ...vc, credential: changed } : vc)),
     chains: { item: passport.chains.item.map(swap), batch: passport.chains.batch.map(swap), product: passport.chains.product.map(swap) },
-    state: { ...passport.state, passport: changed },
+    state: { ...passport.state, ...(passport.state.passport === original ? { passport: changed } : {}) },
   };
 }
 
-/** The passport with its MaterialCompositionCredential's subject changed by `mutate`. */
-function withComposition(passport: VerifiedPassport, mutate: (subject: JsonObject) => void): VerifiedPassport {
-  const original = passport.credentials.find((vc) => typesOf(vc.credential).includes('MaterialCompositionCredential'))!.credential;
-  const changed = clone(original);
-  mutate(subjectOf(changed));
-  const swap = (c: JsonObject) => (c === original ? changed : c);
-  return {
-    ...passport,
-    credentials: passport.credentials.map((vc) => (vc.credential === original ? { ...vc, credential: changed } : vc)),
-    chains: { item: passport.chains.item.map(swap), batch: passport.chains.batch.map(swap), product: passport.chains.product.map(swap) },
-  };
-}
+const withPassport = (passport: VerifiedPassport, mutate: (subject: JsonObject) => void) => withSubject(passport, passport.state.passport!, mutate);
+const withComposition = (passport: VerifiedPassport, mutate: (subject: JsonObject) => void) =>
+  withSubject(passport, passport.credentials.find((vc) => typesOf(vc.credential).includes('MaterialCompositionCredential'))!.credential, mutate);
 
 /** The passport with the credentials of `type` marked as not verified. */
 function unverified(passport: VerifiedPassport, type: string): VerifiedPassport {
