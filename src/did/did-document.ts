@@ -1,6 +1,7 @@
 // DID documents with Multikey verification methods, and dereferencing a DID URL within one.
 // @see https://www.w3.org/TR/did-core/
 import { DidError } from '../errors.js';
+import { base64urlDecode } from '../platform/bytes.js';
 import { ed25519PublicKeyFromMultibase } from './multibase.js';
 
 export const DID_CONTEXTS = ['https://www.w3.org/ns/did/v1', 'https://w3id.org/security/multikey/v1'] as const;
@@ -73,7 +74,7 @@ export function ed25519PublicKeyOf(vm: Record<string, unknown>): Uint8Array | un
   if (typeof vm.publicKeyMultibase === 'string') return ed25519PublicKeyFromMultibase(vm.publicKeyMultibase);
   const jwk = vm.publicKeyJwk as { kty?: string; crv?: string; x?: string } | undefined;
   if (jwk?.kty === 'OKP' && jwk.crv === 'Ed25519' && typeof jwk.x === 'string') {
-    const raw = new Uint8Array(Buffer.from(jwk.x, 'base64url'));
+    const raw = base64urlDecode(jwk.x);
     return raw.length === 32 ? raw : undefined;
   }
   return undefined;

@@ -1,4 +1,5 @@
 // Multibase (base58btc `z`, base64url `u`) and the multicodec prefixes of Ed25519 keys.
+import { base64urlDecode, base64urlEncode } from '../platform/bytes.js';
 
 const ALPHABET = '123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz';
 const INDEX = new Map([...ALPHABET].map((c, i) => [c, i]));
@@ -47,7 +48,7 @@ export function multibaseDecode(text: string): Uint8Array | undefined {
   if (typeof text !== 'string' || text.length < 2) return undefined;
   const body = text.slice(1);
   if (text[0] === 'z') return base58btcDecode(body);
-  if (text[0] === 'u' && /^[A-Za-z0-9_-]*$/.test(body)) return new Uint8Array(Buffer.from(body, 'base64url'));
+  if (text[0] === 'u' && /^[A-Za-z0-9_-]*$/.test(body)) return base64urlDecode(body);
   return undefined;
 }
 
@@ -56,7 +57,7 @@ export function multibaseBase58(bytes: Uint8Array): string {
 }
 
 export function multibaseBase64url(bytes: Uint8Array): string {
-  return 'u' + Buffer.from(bytes).toString('base64url');
+  return 'u' + base64urlEncode(bytes);
 }
 
 export function withPrefix(prefix: Uint8Array, bytes: Uint8Array): Uint8Array {

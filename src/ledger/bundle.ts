@@ -2,7 +2,7 @@
 import { NotFoundError } from '../errors.js';
 import { parseDigitalLink, type DigitalLink } from '../gs1/index.js';
 import type { MerkleLog } from '../log/index.js';
-import { parseCheckpoint } from '../log/index.js';
+import { parseCheckpoint, toBase64 } from '../log/core.js';
 import type { CredentialRepository } from '../storage/credential-repository.js';
 import type { DidDocument } from '../did/did-document.js';
 import { asArray, isObject, issuerId, type JsonObject } from '../vc/credential.js';
@@ -86,8 +86,8 @@ export async function buildBundle(deps: BundleDeps, digitalLink: string | Digita
       credential,
       sequence: event.sequence,
       leafIndex: event.leafIndex,
-      entry: Buffer.from(logEntry(event, issuer)).toString('base64'),
-      inclusionProof: (await deps.log.inclusionProof(event.leafIndex, size)).map((h) => Buffer.from(h).toString('base64')),
+      entry: toBase64(logEntry(event, issuer)),
+      inclusionProof: (await deps.log.inclusionProof(event.leafIndex, size)).map((h) => toBase64(h)),
     };
   };
   const chains: PassportBundle['chains'] = [];

@@ -4,6 +4,7 @@
 // @see https://c2sp.org/signed-note
 // @see https://c2sp.org/tlog-cosignature
 import { LogError } from '../errors.js';
+import { hexEncode } from '../platform/bytes.js';
 import { ed25519Verify } from '../did/ed25519.js';
 import { HASH_SIZE, fromBase64, sha256, toBase64 } from './hash.js';
 import { isSize } from './proof.js';
@@ -101,8 +102,6 @@ export function noteKeyId(name: string, publicKey: Uint8Array, type: NoteKeyType
   input.set(publicKey, nameBytes.length + 2);
   return sha256(input).slice(0, 4);
 }
-
-const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex');
 
 // --- checkpoints ----------------------------------------------------------------------------------------------
 
@@ -254,11 +253,11 @@ export function verifyNote(note: string, verifiers: readonly NoteVerifier[]): Ve
     checkPublicKey(v.publicKey);
     const type = v.type ?? 'ed25519';
     if (!(type in TYPE_BYTE)) throw new TypeError(`Unknown note key type ${String(type)}`);
-    return { ...v, type, keyId: hex(noteKeyId(v.name, v.publicKey, type)) };
+    return { ...v, type, keyId: hexEncode(noteKeyId(v.name, v.publicKey, type)) };
   });
   const textBytes = utf8.encode(text);
   const results = signatures.map((line): NoteSignatureResult => {
-    const keyId = hex(line.keyId);
+    const keyId = hexEncode(line.keyId);
     const verifier = known.find((v) => v.name === line.name && v.keyId === keyId);
     if (!verifier) return { name: line.name, keyId, status: 'unknown' };
     const base = { name: line.name, keyId, type: verifier.type };
@@ -299,7 +298,7 @@ export function verifyCheckpoint(
   const logKeys = options.logKeys.map((k) => ({ ...k, type: k.type ?? ('ed25519' as const) }));
   const witnesses = (options.witnesses ?? []).map((k) => ({ ...k, type: k.type ?? ('cosignature' as const) }));
   const result = verifyNote(note, [...logKeys, ...witnesses]);
-  const isLogKey = (r: NoteSignatureResult) => logKeys.some((k) => k.name === r.name && hex(noteKeyId(k.name, k.publicKey, k.type)) === r.keyId);
+  const isLogKey = (r: NoteSignatureResult) => logKeys.some((k) => k.name === r.name && hexEncode(noteKeyId(k.name, k.publicKey, k.type)) === r.keyId);
   const log = result.signatures.find((r) => r.status === 'verified' && isLogKey(r));
   if (!log) {
     throw new LogError('CHECKPOINT_SIGNATURE_INVALID', 'The checkpoint carries no verified signature by the log', { evidence: { signatures: result.signatures } });
@@ -318,7 +317,7 @@ export function formatVerifierKey(verifier: NoteVerifier): string {
   if (!isKeyName(verifier.name)) throw new TypeError('A key name is non-empty, without spaces or "+"');
   checkPublicKey(verifier.publicKey);
   const type = verifier.type ?? 'ed25519';
-  return `${verifier.name}+${hex(noteKeyId(verifier.name, verifier.publicKey, type))}+${toBase64(concat(Uint8Array.of(TYPE_BYTE[type]), verifier.publicKey))}`;
+  return `${verifier.name}+${hexEncode(noteKeyId(verifier.name, verifier.publicKey, type))}+${toBase64(concat(Uint8Array.of(TYPE_BYTE[type]), verifier.publicKey))}`;
 }
 
 /** Parses a verifier key; throws LogError `LOG_KEY_INVALID` when malformed, of another type, or its ID mismatches. */
@@ -338,6 +337,6 @@ export function parseVerifierKey(vkey: string): Required<NoteVerifier> & { keyId
   if (!type) throw bad(`unsupported signature type 0x${(key[0] ?? 0).toString(16).padStart(2, '0')}`);
   const publicKey = key.slice(1);
   if (publicKey.length !== 32) throw bad('an Ed25519 key is 32 bytes');
-  if (hex(noteKeyId(name, publicKey, type)) !== keyId) throw bad('the key ID does not match the name and key');
+  if (hexEncode(noteKeyId(name, publicKey, type)) !== keyId) throw bad('the key ID does not match the name and key');
   return { name, publicKey, type, keyId };
 }

@@ -1,5 +1,6 @@
 // RFC 9162 (RFC 6962) Merkle tree hashing with SHA-256: leaf and interior node hashes, and the reference root.
 import { hash } from 'node:crypto';
+import { base64Decode, base64Encode } from '../platform/bytes.js';
 
 /** Bytes in a SHA-256 hash, the size of every leaf hash, node hash and root. */
 export const HASH_SIZE = 32;
@@ -71,12 +72,12 @@ export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
 }
 
 export function toBase64(bytes: Uint8Array): string {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
+  return base64Encode(bytes);
 }
 
 /** Strict standard base64 (RFC 4648 §4, padded): undefined unless `text` is the canonical encoding of its bytes. */
 export function fromBase64(text: string): Uint8Array | undefined {
   if (!/^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/.test(text)) return undefined;
-  const bytes = Buffer.from(text, 'base64');
-  return bytes.toString('base64') === text ? new Uint8Array(bytes) : undefined;
+  const bytes = base64Decode(text);
+  return base64Encode(bytes) === text ? bytes : undefined;
 }

@@ -1,9 +1,17 @@
 // The generic Merkle log's public surface: hashing, proofs, checkpoints and notes, tiles, and the log on a Store.
-// It knows nothing of products.
-
-export { HASH_SIZE, leafHash, nodeHash, emptyRoot, rootOf, toBase64, bytesEqual } from './hash.js';
+// It knows nothing of products. Everything but the log on a Store comes from core.ts, which code bound for the
+// browser imports instead of this barrel.
 
 export {
+  // hash.ts
+  HASH_SIZE,
+  leafHash,
+  nodeHash,
+  emptyRoot,
+  rootOf,
+  toBase64,
+  bytesEqual,
+  // proof.ts
   checkInclusion,
   verifyInclusion,
   checkConsistency,
@@ -15,10 +23,7 @@ export {
   rootNodes,
   hashPlan,
   foldNodes,
-} from './proof.js';
-export type { NodeId, ProofPlan, ProofCheck, NodeHashReader } from './proof.js';
-
-export {
+  // checkpoint.ts
   formatCheckpoint,
   parseCheckpoint,
   parseNote,
@@ -29,10 +34,7 @@ export {
   noteKeyId,
   formatVerifierKey,
   parseVerifierKey,
-} from './checkpoint.js';
-export type { Checkpoint, ParsedCheckpoint, NoteSigner, NoteVerifier, NoteKeyType, NoteSignatureResult, VerifiedNote } from './checkpoint.js';
-
-export {
+  // tiles.ts
   TILE_HEIGHT,
   TILE_WIDTH,
   MAX_ENTRY_SIZE,
@@ -49,8 +51,26 @@ export {
   rootFromTiles,
   inclusionProofFromTiles,
   consistencyProofFromTiles,
-} from './tiles.js';
-export type { TileResource, TileFetcher } from './tiles.js';
+} from './core.js';
+
+export type {
+  // proof.ts
+  NodeId,
+  ProofPlan,
+  ProofCheck,
+  NodeHashReader,
+  // checkpoint.ts
+  Checkpoint,
+  ParsedCheckpoint,
+  NoteSigner,
+  NoteVerifier,
+  NoteKeyType,
+  NoteSignatureResult,
+  VerifiedNote,
+  // tiles.ts
+  TileResource,
+  TileFetcher,
+} from './core.js';
 
 export { createMerkleLog } from './log.js';
 export type { MerkleLog, MerkleLogOptions, PreparedAppend } from './log.js';

@@ -7,6 +7,7 @@ import { isObject, MEDIA_TYPE_VC_JWT, trimUrl, type JsonObject } from './credent
 import { ed25519PublicKeyFromMultibase } from '../did/multibase.js';
 import { ed25519PublicKeyOf } from '../did/did-document.js';
 import { ed25519Verify } from '../did/ed25519.js';
+import { base64urlDecode, base64urlEncode, utf8Decode, utf8Encode } from '../platform/bytes.js';
 
 /** The algorithms our verifier accepts unless told otherwise: Ed25519 only. */
 export const DEFAULT_JWS_ALGORITHMS = ['EdDSA', 'Ed25519'] as const;
@@ -21,7 +22,7 @@ export async function signVcJwt(credential: JsonObject, signer: Signer): Promise
   const header = { alg: 'EdDSA', typ: 'vc+jwt', cty: 'vc', kid: signer.id };
   const signingInput = `${b64(JSON.stringify(header))}.${b64(JSON.stringify(credential))}`;
   const signature = await signer.sign({ data: new TextEncoder().encode(signingInput) });
-  return `${signingInput}.${Buffer.from(signature).toString('base64url')}`;
+  return `${signingInput}.${base64urlEncode(signature)}`;
 }
 
 export interface JwsParts {
@@ -36,8 +37,8 @@ export function decodeJws(jws: string): JwsParts | { code: ErrorCode; message: s
   if (!isCompactJws(jws)) return { code: 'JWT_MALFORMED', message: 'Not a compact JWS (three base64url parts)' };
   const [h, p] = jws.trim().split('.');
   try {
-    const header = JSON.parse(Buffer.from(h!, 'base64url').toString('utf8'));
-    const payload = JSON.parse(Buffer.from(p!, 'base64url').toString('utf8'));
+    const header = JSON.parse(utf8Decode(base64urlDecode(h!)));
+    const payload = JSON.parse(utf8Decode(base64urlDecode(p!)));
     if (!isObject(header) || !isObject(payload)) throw new Error('not objects');
     return { header, payload };
   } catch {
@@ -86,8 +87,9 @@ export async function verifyDecodedJws(
   if (ed25519) {
     // Ed25519 straight through node:crypto with a cached key: the hot path of every passport scan.
     const dot = token.lastIndexOf('.');
-    const signature = Buffer.from(token.slice(dot + 1), 'base64url');
-    if (ed25519Verify(ed25519, Buffer.from(token.slice(0, dot), 'ascii'), signature)) return { ok: true, header, payload };
+    const signature = base64urlDecode(token.slice(dot + 1));
+    // The signing input is ASCII (the JWS passed decodeJws's compact-form check), so UTF-8 is its ASCII bytes.
+    if (ed25519Verify(ed25519, utf8Encode(token.slice(0, dot)), signature)) return { ok: true, header, payload };
     return { ok: false, code: 'PROOF_INVALID', message: 'JWS signature invalid', header };
   }
   try {
@@ -104,7 +106,7 @@ export function verificationMethodJwk(vm: JsonObject): JWK | undefined {
   if (isObject(vm.publicKeyJwk)) return vm.publicKeyJwk as JWK;
   if (typeof vm.publicKeyMultibase === 'string') {
     const raw = ed25519PublicKeyFromMultibase(vm.publicKeyMultibase);
-    if (raw) return { kty: 'OKP', crv: 'Ed25519', x: Buffer.from(raw).toString('base64url') };
+    if (raw) return { kty: 'OKP', crv: 'Ed25519', x: base64urlEncode(raw) };
   }
   return undefined;
 }
@@ -126,5 +128,5 @@ export function unwrapEnvelope(value: JsonObject): string | undefined {
 }
 
 function b64(text: string): string {
-  return Buffer.from(text, 'utf8').toString('base64url');
+  return base64urlEncode(utf8Encode(text));
 }

@@ -19,7 +19,8 @@ import {
   verifyCheckpoint,
   type NoteVerifier,
   type ParsedCheckpoint,
-} from '../log/index.js';
+} from '../log/core.js';
+import { base64Decode } from '../platform/bytes.js';
 import { isObject } from '../vc/credential.js';
 import { fail, pass, warn, type Check } from '../vc/report.js';
 import type { SeenCheckpoint } from './checkpoints.js';
@@ -38,13 +39,11 @@ export interface LogReader {
   entries(from: number, to: number): Promise<Uint8Array[]>;
 }
 
-const fromB64 = (text: string) => new Uint8Array(Buffer.from(text, 'base64'));
-
 function proofOf(answer: unknown, url: string): Uint8Array[] {
   if (!isObject(answer) || !Array.isArray(answer.proof) || !answer.proof.every((p) => typeof p === 'string')) {
     throw new DppError('INVALID_INPUT', `${url} did not answer {proof: [base64…]}`, { evidence: { url } });
   }
-  return (answer.proof as string[]).map(fromB64);
+  return (answer.proof as string[]).map((p) => base64Decode(p));
 }
 
 export function httpLogReader(fetch: FetchLike, base: string): LogReader {

@@ -14,7 +14,8 @@ import { checkPolicy } from '../ledger/policy.js';
 import { levelsOf, type Level } from '../ledger/subjects.js';
 import { unitState } from '../ledger/unit-state.js';
 import type { AuthorityLookups } from '../ledger/authority.js';
-import { toBase64 } from '../log/index.js';
+import { toBase64 } from '../log/core.js';
+import { base64Decode } from '../platform/bytes.js';
 import { asArray, credentialLabel, isObject, issuerId, subjectOf, typesOf, type JsonObject } from '../vc/credential.js';
 import { digestMultibase } from '../vc/jcs.js';
 import { fail, isVerified, pass, warn, type Check } from '../vc/report.js';
@@ -399,7 +400,7 @@ async function logChecks(
     if (item.level !== 'reference') position.set(item.chain, sequence + 1);
     const type = typesOf(credential).find((t) => t !== 'VerifiableCredential') ?? 'VerifiableCredential';
     const entry = logEntry({ unit: item.chain, sequence, id: String(credential.id), digestMultibase: digestMultibase(credential), type, leafIndex: item.event.leafIndex }, String(issuerId(credential)));
-    const proof = item.event.inclusionProof.map((p) => new Uint8Array(Buffer.from(String(p), 'base64')));
+    const proof = item.event.inclusionProof.map((p) => base64Decode(String(p)));
     const problem = inclusionCheck(credentialLabel(credential), entry, item.event.leafIndex, proof, tree);
     if (problem) failures.push(problem);
     // A chain is read on from its last event the log holds: one the log does not hold is already a failure.
@@ -435,7 +436,7 @@ async function logChecks(
   // What this verifier saw before: the log may only have grown from it.
   if (!seen) checks.push(pass('seen', `No checkpoint of ${origin} seen before: this one (size ${current.size}) is remembered`));
   else {
-    const seenTree = { size: seen.size, root: new Uint8Array(Buffer.from(seen.root, 'base64')) };
+    const seenTree = { size: seen.size, root: base64Decode(seen.root) };
     const evidence = { seen: seen.note, served: currentNote };
     if (reader && seenTree.size > current.size) {
       checks.push(fail('seen', 'LOG_INCONSISTENT', `The log serves a tree of size ${current.size}, smaller than the one seen ${seen.seenAt} (size ${seen.size}): rolled back`, { evidence }));
