@@ -315,11 +315,17 @@ function issuerCheck(credential: JsonObject, signer: string | undefined, at: { c
   return pass('issuer', `Signed by its issuer ${issuer}`, at);
 }
 
+/**
+ * How far ahead of this clock a `validFrom` may be: an issuer whose clock runs a little fast has not issued a
+ * credential that is not yet valid. Expiry gets no such allowance.
+ */
+export const CLOCK_SKEW_MS = 60_000;
+
 export function validityCheck(credential: JsonObject, now: Date, at: { credential: string }): Check {
   const from = typeof credential.validFrom === 'string' ? Date.parse(credential.validFrom) : undefined;
   const until = typeof credential.validUntil === 'string' ? Date.parse(credential.validUntil) : undefined;
   const evidence = { validFrom: credential.validFrom, validUntil: credential.validUntil, now: now.toISOString() };
-  if (from !== undefined && from > now.getTime()) return fail('validity', 'NOT_YET_VALID', `Not valid before ${credential.validFrom}`, { ...at, evidence });
+  if (from !== undefined && from > now.getTime() + CLOCK_SKEW_MS) return fail('validity', 'NOT_YET_VALID', `Not valid before ${credential.validFrom}`, { ...at, evidence });
   if (until !== undefined && until < now.getTime()) return fail('validity', 'EXPIRED', `Expired at ${credential.validUntil}`, { ...at, evidence });
   return pass('validity', 'Within its validity period', at);
 }

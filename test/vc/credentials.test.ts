@@ -115,6 +115,10 @@ describe('verification failures are reported, not thrown', () => {
   it('not yet valid, and expired', async () => {
     const future = await world.issuer.issue({ ...fixture('passport.json'), validFrom: '2030-01-01T00:00:00Z' }, { signer });
     expect(failedCodes(await world.verifier.verifyCredential(future))).toEqual(['NOT_YET_VALID']);
+    // An issuer's clock a little ahead of ours is allowed for; two minutes ahead is not.
+    const ahead = (ms: number) => world.issuer.issue({ ...fixture('passport.json'), validFrom: new Date(NOW.getTime() + ms).toISOString() }, { signer });
+    expect(failedCodes(await world.verifier.verifyCredential(await ahead(30_000)))).toEqual([]);
+    expect(failedCodes(await world.verifier.verifyCredential(await ahead(120_000)))).toEqual(['NOT_YET_VALID']);
     const past = await world.issuer.issue({ ...fixture('passport.json'), validUntil: '2026-03-01T00:00:00Z' }, { signer });
     expect(failedCodes(await world.verifier.verifyCredential(past))).toEqual(['EXPIRED']);
   });
