@@ -2,7 +2,8 @@
 import { NotFoundError } from '../errors.js';
 import { parseDigitalLink, type DigitalLink } from '../gs1/index.js';
 import type { MerkleLog } from '../log/index.js';
-import { parseCheckpoint, toBase64 } from '../log/core.js';
+import { toBase64 } from '../log/hash.js';
+import { parseCheckpoint } from '../log/checkpoint.js';
 import type { CredentialRepository } from '../storage/credential-repository.js';
 import type { DidDocument } from '../did/did-document.js';
 import { asArray, isObject, issuerId, type JsonObject } from '../vc/credential.js';

@@ -1,17 +1,9 @@
 // The generic Merkle log's public surface: hashing, proofs, checkpoints and notes, tiles, and the log on a Store.
-// It knows nothing of products. Everything but the log on a Store comes from core.ts, which code bound for the
-// browser imports instead of this barrel.
+// It knows nothing of products.
+
+export { HASH_SIZE, leafHash, nodeHash, emptyRoot, rootOf, toBase64, bytesEqual } from './hash.js';
 
 export {
-  // hash.ts
-  HASH_SIZE,
-  leafHash,
-  nodeHash,
-  emptyRoot,
-  rootOf,
-  toBase64,
-  bytesEqual,
-  // proof.ts
   checkInclusion,
   verifyInclusion,
   checkConsistency,
@@ -23,7 +15,10 @@ export {
   rootNodes,
   hashPlan,
   foldNodes,
-  // checkpoint.ts
+} from './proof.js';
+export type { NodeId, ProofPlan, ProofCheck, NodeHashReader } from './proof.js';
+
+export {
   formatCheckpoint,
   parseCheckpoint,
   parseNote,
@@ -34,7 +29,10 @@ export {
   noteKeyId,
   formatVerifierKey,
   parseVerifierKey,
-  // tiles.ts
+} from './checkpoint.js';
+export type { Checkpoint, ParsedCheckpoint, NoteSigner, NoteVerifier, NoteKeyType, NoteSignatureResult, VerifiedNote } from './checkpoint.js';
+
+export {
   TILE_HEIGHT,
   TILE_WIDTH,
   MAX_ENTRY_SIZE,
@@ -51,26 +49,8 @@ export {
   rootFromTiles,
   inclusionProofFromTiles,
   consistencyProofFromTiles,
-} from './core.js';
-
-export type {
-  // proof.ts
-  NodeId,
-  ProofPlan,
-  ProofCheck,
-  NodeHashReader,
-  // checkpoint.ts
-  Checkpoint,
-  ParsedCheckpoint,
-  NoteSigner,
-  NoteVerifier,
-  NoteKeyType,
-  NoteSignatureResult,
-  VerifiedNote,
-  // tiles.ts
-  TileResource,
-  TileFetcher,
-} from './core.js';
+} from './tiles.js';
+export type { TileResource, TileFetcher } from './tiles.js';
 
 export { createMerkleLog } from './log.js';
 export type { MerkleLog, MerkleLogOptions, PreparedAppend } from './log.js';

@@ -18,7 +18,7 @@ export interface ProofPool {
 const WORKER = fileURLToPath(new URL('./proof-worker.js', import.meta.url));
 
 /** Whether a pool can run here: the compiled worker exists (not when running the TypeScript sources) and there are cores to share. */
-export function proofPoolAvailable(): boolean {
+function proofPoolAvailable(): boolean {
   return availableParallelism() > 1 && existsSync(WORKER);
 }
 

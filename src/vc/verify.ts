@@ -90,25 +90,26 @@ export function createVerifier(options: VerifierOptions): Verifier {
     }
     const label = credentialLabel(input);
     const at = { credential: label };
-    const checks: Check[] = [dataModelCheck(checkCredentialDataModel(input), at)];
+    const checks: Check[] = [dataModelCheck(checkCredentialDataModel(input), at), ...(await signatureChecks(input, at))];
+    // A document with contexts we cannot load has no claims to read (its proof was not even tried).
+    if (!checks.some((c) => c.id === 'issuer')) return { verified: false, format: 'data-integrity', credential: input, checks };
+    checks.push(...(await claimChecks(input, at, depth)));
+    return { verified: isVerified(checks), format: 'data-integrity', credential: input, checks };
+  }
+
+  /** Whether a Data Integrity document is signed by its issuer: the `context`, `proof` and `issuer` checks. */
+  async function signatureChecks(input: JsonObject, at: { credential: string }): Promise<Check[]> {
     const contextCheck = checkContexts(input, contexts, at);
-    checks.push(contextCheck);
-    if (contextCheck.status === 'fail') {
-      checks.push(fail('proof', contextCheck.code!, 'Proof not checked: the document cannot be processed', at));
-      return { verified: false, format: 'data-integrity', credential: input, checks };
-    }
+    if (contextCheck.status === 'fail') return [contextCheck, fail('proof', contextCheck.code!, 'Proof not checked: the document cannot be processed', at)];
     const proof = await dataIntegrityProof(input);
-    if (!proof.ok && (proof.code === 'JSONLD_INVALID' || proof.code === 'CONTEXT_NOT_ALLOWED')) {
-      checks[1] = fail('context', proof.code, proof.message, at);
-    }
-    checks.push(
+    const unprocessable = !proof.ok && (proof.code === 'JSONLD_INVALID' || proof.code === 'CONTEXT_NOT_ALLOWED');
+    return [
+      unprocessable ? fail('context', proof.code!, proof.message, at) : contextCheck,
       proof.ok
         ? pass('proof', `${proof.cryptosuite} proof by ${proof.verificationMethod?.id}`, { ...at, evidence: { verificationMethod: proof.verificationMethod?.id } })
         : fail('proof', proof.code ?? 'PROOF_INVALID', proof.message, at),
-    );
-    checks.push(issuerCheck(input, proof.ok ? proof.verificationMethod?.controller : undefined, at));
-    checks.push(...(await claimChecks(input, at, depth)));
-    return { verified: isVerified(checks), format: 'data-integrity', credential: input, checks };
+      issuerCheck(input, proof.ok ? proof.verificationMethod?.controller : undefined, at),
+    ];
   }
 
   async function verifyJwtCredential(input: string | JsonObject, depth: number): Promise<CredentialReport> {
@@ -282,14 +283,7 @@ export function createVerifier(options: VerifierOptions): Verifier {
     verifyCredential: (input) => verifyCredential(input),
     verifyPresentation,
     checkStatus: (credential) => statusChecks(credential, { credential: credentialLabel(credential) }, 0),
-    async checkSignature(credential) {
-      const at = { credential: credentialLabel(credential) };
-      const contextCheck = checkContexts(credential, contexts, at);
-      if (contextCheck.status === 'fail') return [contextCheck];
-      const proof = await verifyDataIntegrityProof(credential, { documentLoader });
-      if (!proof.ok) return [fail('proof', proof.code ?? 'PROOF_INVALID', proof.message, at)];
-      return [pass('proof', `${proof.cryptosuite} proof by ${proof.verificationMethod?.id}`, at), issuerCheck(credential, proof.verificationMethod?.controller, at)];
-    },
+    checkSignature: (credential) => signatureChecks(credential, { credential: credentialLabel(credential) }),
   };
 }
 

@@ -4,22 +4,11 @@
 import { DppError, isDppError } from '../errors.js';
 import type { DidDocument } from '../did/did-document.js';
 import { ed25519PublicKeyFromMultibase } from '../did/multibase.js';
-import {
-  TILE_WIDTH,
-  bytesEqual,
-  checkConsistency,
-  checkInclusion,
-  entriesPath,
-  inclusionPlan,
-  leafHash,
-  parseEntryBundle,
-  parseVerifierKey,
-  rootOf,
-  toBase64,
-  verifyCheckpoint,
-  type NoteVerifier,
-  type ParsedCheckpoint,
-} from '../log/core.js';
+// The log's pure modules, not its barrel: the barrel brings the log on a Store (and node:zlib) with it.
+import { bytesEqual, leafHash, rootOf, toBase64 } from '../log/hash.js';
+import { checkConsistency, checkInclusion, inclusionPlan } from '../log/proof.js';
+import { parseVerifierKey, verifyCheckpoint, type NoteVerifier, type ParsedCheckpoint } from '../log/checkpoint.js';
+import { TILE_WIDTH, entriesPath, parseEntryBundle } from '../log/tiles.js';
 import { base64Decode } from '../platform/bytes.js';
 import { isObject } from '../vc/credential.js';
 import { fail, pass, warn, type Check } from '../vc/report.js';

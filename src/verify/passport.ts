@@ -14,7 +14,7 @@ import { checkPolicy } from '../ledger/policy.js';
 import { levelsOf, type Level } from '../ledger/subjects.js';
 import { unitState } from '../ledger/unit-state.js';
 import type { AuthorityLookups } from '../ledger/authority.js';
-import { toBase64 } from '../log/core.js';
+import { toBase64 } from '../log/hash.js';
 import { base64Decode } from '../platform/bytes.js';
 import { asArray, credentialLabel, isObject, issuerId, subjectOf, typesOf, type JsonObject } from '../vc/credential.js';
 import { digestMultibase } from '../vc/jcs.js';

@@ -5,20 +5,16 @@ import { regulatorView } from './roles/regulator.js';
 import { buyerView } from './roles/buyer.js';
 import { recyclerView } from './roles/recycler.js';
 
-export type RoleViewFunction = (passport: VerifiedPassport, options: RoleOptions) => Promise<RoleView>;
-
-/** One view per role. */
-export const ROLE_VIEWS: Readonly<Record<VerifierRole, RoleViewFunction>> = Object.freeze({
+const VIEWS: Readonly<Record<VerifierRole, (passport: VerifiedPassport, options: RoleOptions) => Promise<RoleView>>> = {
   regulator: regulatorView,
   buyer: buyerView,
   recycler: recyclerView,
-});
+};
 
 /** The view of `role`; a role that is not one of VERIFIER_ROLES is a TypeError (the caller's misuse). */
 export function roleView(role: VerifierRole, passport: VerifiedPassport, options: RoleOptions = {}): Promise<RoleView> {
   if (!(VERIFIER_ROLES as readonly string[]).includes(role)) throw new TypeError(`Unknown role ${JSON.stringify(role)}: one of ${VERIFIER_ROLES.join(', ')}`);
-  return ROLE_VIEWS[role](passport, options);
+  return VIEWS[role](passport, options);
 }
 
-export { regulatorView, buyerView, recyclerView };
-export { esprIdentifiers, batteryCategory, ANNEX_XIII } from './roles/regulator.js';
+export { batteryCategory } from './roles/regulator.js';

@@ -77,4 +77,3 @@ export interface PassportReport extends VerificationReport {
   view?: RoleView['summary'];
 }
 
-export type { CredentialReport };

@@ -16,8 +16,8 @@ import { createDocumentLoader, loadBundledContexts } from '../../src/vc/document
 import { signPresentationDataIntegrity } from '../../src/vc/data-integrity.js';
 import { typesOf, type JsonObject } from '../../src/vc/credential.js';
 import type { Check } from '../../src/vc/report.js';
-import type { Verifier } from '../../src/vc/verify.js';
-import type { CredentialReport, CredentialStatus, RoleOptions, RoleView, VerifiedCredential, VerifiedPassport } from '../../src/verify/types.js';
+import type { CredentialReport, Verifier } from '../../src/vc/verify.js';
+import type { CredentialStatus, RoleOptions, RoleView, VerifiedCredential, VerifiedPassport } from '../../src/verify/types.js';
 import { batteryCategory, roleView } from '../../src/verify/roles.js';
 import { createUntpValidator, toUntpPassport } from '../../src/verify/untp.js';
 import { createOwner, type Owner } from '../../agents/owner.js';
